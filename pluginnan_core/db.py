@@ -1,0 +1,261 @@
+# Database files: creating one, opening read-only snapshots, writing by copy-and-swap,
+# schema version checks. Every other module reaches DuckDB through here.
+"""Connection handling for the Plug Innan DuckDB file.
+
+Why copy-and-swap: DuckDB lets one process write a file only when no other process holds it,
+and the dashboard holds it read-only all day. So a writer copies the file, changes the copy
+and atomically renames it over the original (`os.replace`). Readers keep the old inode open
+until they notice the new file and open a fresh snapshot; no reader ever sees half an import,
+and a rejected import never touches the original file at all.
+
+Why ATTACH into an in-memory instance: `duckdb.connect(path)` caches one instance per path in
+the process, so reopening a swapped file by its path would hand back the old data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from . import reference
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = Path("data/pluginnan.duckdb")
+ENV_DB = "PLUGINNAN_DB"
+PREVIOUS_SUFFIX = ".prev"
+
+
+class DatabaseError(Exception):
+    """A database file that cannot be used; `code` selects the user-facing explanation."""
+
+    def __init__(self, code: str, path: Path, detail: str = "") -> None:
+        super().__init__(f"{code}: {path} {detail}".strip())
+        self.code = code  # missing | empty | corrupt | old_schema | new_schema
+        self.path = path
+        self.detail = detail
+
+
+def default_path() -> Path:
+    """The database path: $PLUGINNAN_DB, else data/pluginnan.duckdb."""
+    return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+def previous_path(path: Path) -> Path:
+    """Where the file before the last import is kept, so that import can be undone."""
+    return path.with_name(path.name + PREVIOUS_SUFFIX)
+
+
+def _schema_sql() -> str:
+    return resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def initialise(con: duckdb.DuckDBPyConnection, *, is_demo: bool) -> None:
+    """Create the schema and load the reference tables into an empty database."""
+    con.execute(_schema_sql())
+    con.executemany(
+        "INSERT INTO forbund VALUES (?, ?, ?)",
+        [(k, name, short) for k, (name, short) in reference.FORBUND.items()],
+    )
+    con.executemany(
+        "INSERT INTO kommun VALUES (?, ?, ?, ?)",
+        [(kod, namn, kod[:2], reference.KOMMUN_FORBUND.get(kod))
+         for kod, namn in sorted(reference.kommuner().items())],
+    )
+    con.executemany(
+        "INSERT INTO intervention_type VALUES (?, ?, ?)",
+        [(code, sv, en) for code, (sv, en) in reference.INTERVENTIONS.items()],
+    )
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    set_meta(con, schema_version=str(SCHEMA_VERSION), is_demo=str(is_demo).lower(), created_at=now)
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
+    con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+
+
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0])
+
+
+@contextlib.contextmanager
+def writing(path: Path, *, create: bool = False, is_demo: bool = False,
+            keep_previous: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a writable connection to a copy of `path`; swap it in only if the block succeeds.
+
+    On any exception the copy is deleted and `path` is untouched, byte for byte. With
+    `create`, the copy starts as a fresh database (schema + reference data) instead.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if create or not path.exists():
+            tmp.unlink()
+            con = duckdb.connect(str(tmp))
+            initialise(con, is_demo=is_demo)
+        else:
+            check_file(path)
+            shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp))
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        if path.exists() and keep_previous:
+            shutil.copyfile(path, previous_path(path))
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def undo_last_import(path: Path) -> bool:
+    """Put back the file as it was before the last import; False when there is nothing to undo."""
+    prev = previous_path(Path(path))
+    if not prev.exists():
+        return False
+    os.replace(prev, path)
+    return True
+
+
+def check_file(path: Path) -> None:
+    """Raise DatabaseError with a specific code for a missing, empty, corrupt or old file."""
+    path = Path(path)
+    if not path.exists():
+        raise DatabaseError("missing", path)
+    if path.stat().st_size == 0:
+        raise DatabaseError("empty", path)
+    con = _attach(path)
+    try:
+        _check_version(con, path)
+    finally:
+        con.close()
+
+
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    try:
+        con.execute("ATTACH ? AS pluginnan (READ_ONLY)", [str(path)])
+        con.execute("USE pluginnan")
+    except duckdb.Error as exc:
+        con.close()
+        raise DatabaseError("corrupt", path, str(exc).splitlines()[0]) from exc
+    return con
+
+
+def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.Error as exc:
+        raise DatabaseError("corrupt", path, "meta table missing") from exc
+    version = int(row[0][0]) if row else 0
+    if version < SCHEMA_VERSION:
+        raise DatabaseError("old_schema", path, f"version {version} < {SCHEMA_VERSION}")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError("new_schema", path, f"version {version} > {SCHEMA_VERSION}")
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What tells one database file apart from the one swapped in after it."""
+
+    inode: int
+    mtime_ns: int
+    size: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileIdentity:
+        st = os.stat(path)
+        return cls(st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Database:
+    """A read-only snapshot of one database file, safe to query from many threads.
+
+    A snapshot never changes: after an import, `Database.open` again gives the new data,
+    while queries on this one keep seeing the old file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        check_file(self.path)
+        self.identity = FileIdentity.of(self.path)
+        self._con = _attach(self.path)
+        self._lock = threading.Lock()
+        self.meta: dict[str, str] = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+
+    @property
+    def is_demo(self) -> bool:
+        return self.meta.get("is_demo") == "true"
+
+    @property
+    def token(self) -> str:
+        """A short key that changes with the file: use it in cache keys, never the object."""
+        i = self.identity
+        return f"{i.inode}-{i.mtime_ns}-{i.size}"
+
+    def is_current(self) -> bool:
+        """False once another file has been swapped in at the same path (or it vanished)."""
+        try:
+            return FileIdentity.of(self.path) == self.identity
+        except FileNotFoundError:
+            return False
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            cur = self._con.cursor()
+        cur.execute("USE pluginnan")
+        return cur
+
+    def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run parameterised SQL and return a DataFrame (a fresh cursor per call: thread-safe)."""
+        cur = self._cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        cur = self._cursor()
+        try:
+            rows = cur.execute(sql, params or []).fetchall()
+            return rows[0][0] if rows else None
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+class DatabaseHolder:
+    """Hands out the current snapshot, opening a new one when the file was swapped.
+
+    The check is one `os.stat` per call, cheap enough for every page rerun.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db: Database | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> Database:
+        with self._lock:
+            if self._db is None or not self._db.is_current():
+                self._db = Database(self.path)  # the old snapshot closes when unreferenced
+            return self._db

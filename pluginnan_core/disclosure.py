@@ -1,0 +1,109 @@
+# Disclosure control: the one function every figure passes through on its way out of the core.
+"""No figure built from fewer than `min_pupils()` pupils leaves the core.
+
+Why one function: the rule must hold in every view, table and export, so it lives in exactly
+one place. Queries call `protect` on every frame they return; exports and charts only ever
+see protected frames.
+
+Primary suppression: a row whose pupil count is below the limit (or unknown) loses all its
+values, which become NULL with the marker '..'; so does its count.
+
+Secondary (complementary) suppression: when rows are parts of a total that is shown somewhere
+(schools of a kommun, flickor + pojkar of alla, kommuner of a förbund), a single withheld part
+could be recovered as total minus the shown parts. Within each `partition_by` group, if exactly
+one part is withheld, the smallest shown part is withheld too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+WITHHELD = ".."
+DEFAULT_MIN_PUPILS = 10
+ENV_MIN = "PLUGINNAN_MIN_PUPILS"
+
+
+def min_pupils() -> int:
+    """The disclosure limit: 10 unless set higher with $PLUGINNAN_MIN_PUPILS (never lower)."""
+    try:
+        value = int(os.environ.get(ENV_MIN, DEFAULT_MIN_PUPILS))
+    except ValueError:
+        value = DEFAULT_MIN_PUPILS
+    return max(value, DEFAULT_MIN_PUPILS)
+
+
+def marker_col(col: str) -> str:
+    return f"{col}_marker"
+
+
+def protect(df: pd.DataFrame, values: Sequence[str], *, count: str = "antal_elever",
+            partition_by: Sequence[str] | None = None, min_n: int | None = None) -> pd.DataFrame:
+    """Return a copy of `df` with every figure based on too few pupils withheld as '..'.
+
+    `values` are the measure columns built from the `count` pupils; each gets a `<col>_marker`
+    column (kept if present, e.g. Skolverket's '~100'). `partition_by` names the columns whose
+    equal values group rows that are parts of one shown total (see module docstring).
+    """
+    limit = min_n if min_n is not None else min_pupils()
+    out = df.copy()
+    n = pd.to_numeric(out[count], errors="coerce") if count in out else pd.Series(np.nan, out.index)
+    small = ~(n >= limit)  # NaN counts are unknown, so they are withheld too
+    if partition_by:
+        small = _secondary(out, n, small, list(partition_by))
+    for col in [*values, count]:
+        if col not in out:
+            continue
+        mcol = marker_col(col)
+        if mcol not in out:
+            out[mcol] = pd.Series(None, index=out.index, dtype="object")
+        out[mcol] = out[mcol].astype("object")
+        out[col] = out[col].astype("float64") if out[col].dtype.kind in "iub" else out[col]
+        out.loc[small, col] = np.nan
+        out.loc[small, mcol] = WITHHELD
+    return out
+
+
+def _secondary(df: pd.DataFrame, n: pd.Series, small: pd.Series, keys: list[str]) -> pd.Series:
+    """Withhold the smallest shown part wherever exactly one part of a total is withheld."""
+    small = small.copy()
+    if df.empty:
+        return small
+    groups = df.groupby(keys, dropna=False, sort=False).indices
+    for idx in groups.values():
+        labels = df.index[idx]
+        withheld = small.loc[labels]
+        if withheld.sum() == 1 and (~withheld).any():
+            shown = n.loc[labels][~withheld]
+            small.loc[shown.idxmin()] = True
+    return small
+
+
+def protect_groups(df: pd.DataFrame, values: Sequence[str], keys: Sequence[str], *,
+                   count: str = "antal_elever", group_col: str = "grupp") -> pd.DataFrame:
+    """Protect a frame holding alla / flickor / pojkar rows for the same entities.
+
+    flickor and pojkar are the two parts of alla, so they form one partition per `keys`.
+    Always protect all three groups together, then filter: protecting only the group a user
+    picked would let them subtract it from alla in another view.
+    """
+    parts = df[group_col].isin(["flickor", "pojkar"])
+    whole = protect(df[~parts], values, count=count)
+    split = protect(df[parts], values, count=count, partition_by=list(keys))
+    return pd.concat([whole, split]).loc[df.index]
+
+
+def is_disclosive(df: pd.DataFrame, values: Sequence[str], *, count: str = "antal_elever") -> bool:
+    """True if any row shows a value (or count) while its pupil count is below the limit.
+
+    Used by tests and as a last check in exports.
+    """
+    n = pd.to_numeric(df[count], errors="coerce") if count in df else None
+    if n is None:
+        return False
+    small = n.notna() & (n < min_pupils())
+    cols = [c for c in values if c in df]
+    return bool(small.any() or (df.loc[n.isna(), cols].notna().any(axis=None) if cols else False))

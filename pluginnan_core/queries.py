@@ -1,0 +1,397 @@
+# Queries: every figure the pages, exports and slides show, as parameterised SQL on a Database
+# snapshot, each result passed through disclosure.protect before it leaves this module.
+"""The query layer.
+
+Why here: pages must stay thin and testable without Streamlit, and the disclosure rule must be
+applied to every figure in one way. So all SQL lives in this module (like datasette's
+`Database` class), user input only ever travels as SQL parameters, and every public function
+returns an already protected DataFrame.
+
+Levels: figures come at four levels, `school`, `kommun`, `forbund` and `region` (the 50 Plug
+Innan kommuner). Kommun eligibility is the published figure where one exists, else computed
+from schools (column `kalla`); förbund and region figures are weighted by pupils from the
+kommun figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import reference
+from .db import Database
+from .disclosure import protect, protect_groups
+
+ELIGIBILITY_MEASURES = ("behorig_yrk", "behorig_es", "behorig_ehs", "behorig_nt", "alla_amnen", "meritvarde")
+ABSENCE_MEASURES = ("franvaro_pct", "giltig_pct", "ogiltig_pct")
+LEVELS = ("school", "kommun", "forbund", "region")
+REGION_ID = "VG"  # id of the whole-region series (49 VG kommuner + Kungsbacka)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user picked in the sidebar; empty tuples mean "all"."""
+
+    forbund: tuple[str, ...] = ()
+    kommuner: tuple[str, ...] = ()
+    lasar_from: str | None = None
+    lasar_to: str | None = None
+    grupp: str = "alla"
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+# --------------------------------------------------------------------------- reference lists
+
+def kommun_table(db: Database) -> pd.DataFrame:
+    """The 50 Plug Innan kommuner plus any other kommun with data: code, name, förbund."""
+    return db.query(
+        """
+        SELECT k.kommun_kod, k.namn, k.forbund_id, f.kortnamn AS forbund
+        FROM kommun k LEFT JOIN forbund f USING (forbund_id)
+        WHERE k.forbund_id IS NOT NULL
+           OR k.kommun_kod IN (SELECT DISTINCT s.kommun_kod FROM school s)
+           OR k.kommun_kod IN (SELECT DISTINCT kommun_kod FROM eligibility_kommun)
+        ORDER BY k.forbund_id NULLS LAST, k.namn
+        """
+    )
+
+
+def forbund_table(db: Database) -> pd.DataFrame:
+    return db.query("SELECT forbund_id, namn, kortnamn FROM forbund ORDER BY forbund_id = 'GR' DESC, kortnamn")
+
+
+def eligibility_years(db: Database) -> list[str]:
+    """Läsår with any eligibility figure, oldest first."""
+    df = db.query(
+        "SELECT DISTINCT lasar FROM eligibility_kommun_best UNION SELECT DISTINCT lasar FROM eligibility_kommun "
+        "ORDER BY 1"
+    )
+    return df["lasar"].tolist()
+
+
+def absence_years(db: Database) -> list[str]:
+    return db.query("SELECT DISTINCT lasar FROM absence_month ORDER BY 1")["lasar"].tolist()
+
+
+def all_years(db: Database) -> list[str]:
+    """Every läsår with eligibility or absence data: the range the year filter offers."""
+    return sorted(set(eligibility_years(db)) | set(absence_years(db)))
+
+
+def thresholds(db: Database) -> list[int]:
+    """Absence thresholds (percent) present in the data, e.g. [10, 15, 20, 50]."""
+    return [int(x) for x in db.query("SELECT DISTINCT troskel_pct FROM absence_threshold ORDER BY 1")["troskel_pct"]]
+
+
+def resolve_kommuner(db: Database, sel: Selection) -> list[str]:
+    """The kommuner a selection covers: picked ones, else all in the picked förbund, else all 50."""
+    if sel.kommuner:
+        return list(sel.kommuner)
+    table = kommun_table(db)
+    table = table[table["forbund_id"].notna()]
+    if sel.forbund:
+        table = table[table["forbund_id"].isin(sel.forbund)]
+    return table["kommun_kod"].tolist()
+
+
+def _years_between(years: Sequence[str], first: str | None, last: str | None) -> list[str]:
+    return [y for y in years if (first is None or y >= first) and (last is None or y <= last)]
+
+
+# --------------------------------------------------------------------------- eligibility
+
+_ELIG_COLS = ", ".join(f"{m}, {m}_marker" for m in ELIGIBILITY_MEASURES)
+_ELIG_WEIGHTED = ", ".join(
+    f"weighted_share({m}, {m}_marker, antal_elever) AS {m}" for m in ELIGIBILITY_MEASURES if m != "meritvarde"
+) + (", sum(meritvarde * antal_elever) / nullif(sum(CASE WHEN meritvarde IS NOT NULL THEN antal_elever END), 0)"
+     " AS meritvarde")
+
+
+def eligibility(db: Database, level: str, ids: Sequence[str] | None = None,
+                years: Sequence[str] | None = None, grupp: str | None = None) -> pd.DataFrame:
+    """Eligibility and meritvärde per entity and läsår, protected.
+
+    Columns: niva, id, namn, kommun_kod (school/kommun), forbund_id, lasar, grupp, antal_elever,
+    each measure with its `_marker`, and `kalla` ('publicerad' / 'beraknad').
+    `ids` filters the entities of `level` (all when None); `grupp` filters after protection.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    params: list = []
+    where = ["TRUE"]
+    if years:
+        where.append("lasar IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(years))
+    if level == "school":
+        sql = f"""
+            SELECT 'school' AS niva, e.skolenhetskod AS id, s.namn, s.kommun_kod, k.forbund_id, e.lasar, e.grupp,
+                   e.antal_elever, {_ELIG_COLS}, 'publicerad' AS kalla, s.huvudman
+            FROM eligibility_school e JOIN school s USING (skolenhetskod) JOIN kommun k USING (kommun_kod)
+            WHERE {' AND '.join(where)} {'AND e.skolenhetskod IN (SELECT unnest(?::VARCHAR[]))' if ids else ''}
+            ORDER BY s.namn, e.lasar"""
+    elif level == "kommun":
+        sql = f"""
+            SELECT 'kommun' AS niva, b.kommun_kod AS id, k.namn, b.kommun_kod, k.forbund_id, b.lasar, b.grupp,
+                   b.antal_elever, {_ELIG_COLS}, b.kalla
+            FROM eligibility_kommun_best b JOIN kommun k USING (kommun_kod)
+            WHERE {' AND '.join(where)} {'AND b.kommun_kod IN (SELECT unnest(?::VARCHAR[]))' if ids else ''}
+            ORDER BY k.namn, b.lasar"""
+    else:
+        key = "k.forbund_id" if level == "forbund" else f"'{REGION_ID}'"
+        name = "f.kortnamn" if level == "forbund" else "'Plug Innan-regionen'"
+        sql = f"""
+            SELECT '{level}' AS niva, {key} AS id, any_value({name}) AS namn, NULL AS kommun_kod,
+                   {'k.forbund_id' if level == 'forbund' else 'NULL'} AS forbund_id, b.lasar, b.grupp,
+                   sum(b.antal_elever)::INTEGER AS antal_elever, {_ELIG_WEIGHTED},
+                   CASE WHEN bool_and(b.kalla = 'publicerad') THEN 'publicerad' ELSE 'beraknad' END AS kalla
+            FROM eligibility_kommun_best b JOIN kommun k USING (kommun_kod) LEFT JOIN forbund f USING (forbund_id)
+            WHERE k.forbund_id IS NOT NULL AND b.antal_elever IS NOT NULL AND {' AND '.join(where)}
+                  {'AND k.forbund_id IN (SELECT unnest(?::VARCHAR[]))' if ids and level == 'forbund' else ''}
+            GROUP BY ALL ORDER BY 2, b.lasar"""
+    if ids and level != "region":
+        params.append(list(ids))
+    df = db.query(sql, params)
+    df = _protect_levels(df, ELIGIBILITY_MEASURES, level, "lasar")
+    if grupp:
+        df = df[df["grupp"] == grupp]
+    return df.reset_index(drop=True)
+
+
+def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, period: str) -> pd.DataFrame:
+    """Apply the disclosure rule with the partitions each level belongs to.
+
+    flickor/pojkar are parts of alla; schools are parts of their kommun; kommuner of their
+    förbund. Each partition gets secondary suppression (see disclosure.protect).
+    """
+    if df.empty:
+        return protect(df, measures)
+    df = protect_groups(df, measures, keys=["id", period])
+    parent = {"school": "kommun_kod", "kommun": "forbund_id"}.get(level)
+    if parent:
+        df = protect(df, measures, partition_by=[parent, period, "grupp"])
+    return df
+
+
+# --------------------------------------------------------------------------- absence
+
+def _absence_key(level: str) -> tuple[str, str, str]:
+    """(id expression, name expression, extra columns) per level; constants only."""
+    return {
+        "school": ("a.skolenhetskod", "any_value(s.namn)", "s.kommun_kod, k.forbund_id"),
+        "kommun": ("s.kommun_kod", "any_value(k.namn)", "s.kommun_kod, k.forbund_id"),
+        "forbund": ("k.forbund_id", "any_value(f.kortnamn)", "NULL AS kommun_kod, k.forbund_id"),
+        "region": (f"'{REGION_ID}'", "'Plug Innan-regionen'", "NULL AS kommun_kod, NULL AS forbund_id"),
+    }[level]
+
+
+def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, period: str = "manad",
+            years: Sequence[str] | None = None, grupp: str | None = None,
+            months: Sequence[dt.date] | None = None) -> pd.DataFrame:
+    """Absence per entity and month (`period='manad'`) or läsår (`period='lasar'`), protected.
+
+    Columns: niva, id, namn, kommun_kod, forbund_id, period column, grupp, antal_elever,
+    franvaro_pct, giltig_pct, ogiltig_pct (each with `_marker`) and `andel_over_<t>` per
+    threshold t: share of pupils whose absence that month was at least t percent. For a läsår,
+    antal_elever is the average monthly number of pupils and shares average over its months.
+    """
+    if level not in LEVELS or period not in ("manad", "lasar"):
+        raise ValueError(f"unknown level/period {level!r}/{period!r}")
+    key, name, extra = _absence_key(level)
+    where, params = ["k.forbund_id IS NOT NULL" if level in ("forbund", "region") else "TRUE"], []
+    if ids and level != "region":
+        where.append(f"{key} IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(ids))
+    if years:
+        where.append("a.lasar IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(years))
+    if months:
+        where.append("a.manad IN (SELECT unnest(?::DATE[]))")
+        params.append(list(months))
+    ts = thresholds(db)
+    over = ", ".join(f"sum(t.over_{t}) AS over_{t}" for t in ts)
+    shares = ", ".join(f"100.0 * over_{t} / nullif(pupil_months, 0) AS andel_over_{t}" for t in ts)
+    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
+    n_months = "count(DISTINCT a.manad)" if period == "lasar" else "1"
+    sql = f"""
+        WITH t AS (
+            SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''}
+            FROM absence_threshold GROUP BY ALL
+        ), agg AS (
+            SELECT '{level}' AS niva, {key} AS id, {name} AS namn, {extra}, a.{period} AS period, a.grupp,
+                   sum(a.antal_elever) AS pupil_months, {n_months} AS n_months,
+                   sum(a.schemalagd_min) AS sched, sum(a.franvaro_min) AS fr,
+                   sum(a.giltig_min) AS gi, sum(a.ogiltig_min) AS og{', ' + over if ts else ''}
+            FROM absence_month a
+            JOIN school s USING (skolenhetskod) JOIN kommun k ON k.kommun_kod = s.kommun_kod
+            LEFT JOIN forbund f ON f.forbund_id = k.forbund_id
+            LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
+            WHERE {' AND '.join(where)}
+            GROUP BY ALL
+        )
+        SELECT niva, id, namn, kommun_kod, forbund_id, period AS {period}, grupp,
+               round(pupil_months / n_months)::INTEGER AS antal_elever,
+               100.0 * fr / nullif(sched, 0) AS franvaro_pct, 100.0 * gi / nullif(sched, 0) AS giltig_pct,
+               100.0 * og / nullif(sched, 0) AS ogiltig_pct{', ' + shares if ts else ''}
+        FROM agg ORDER BY namn, {period}
+    """
+    df = db.query(sql, params)
+    values = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in ts)]
+    df = _protect_levels(df, values, level, period)
+    if grupp:
+        df = df[df["grupp"] == grupp]
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- sub-projects
+
+def subproject_status(start: dt.date, end: dt.date, today: dt.date | None = None) -> str:
+    """planerat / pågår / avslutat, derived from the dates (never stored)."""
+    today = today or dt.date.today()
+    if start > today:
+        return "planerat"
+    return "avslutat" if end < today else "pagar"
+
+
+def subprojects(db: Database, kommuner: Sequence[str] | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """The sub-project register with schools, interventions and status.
+
+    Pupils reached is a count of people in a programme, not a statistic about them; still,
+    counts below the limit are shown as '..' like any other figure.
+    """
+    params: list = []
+    where = "TRUE"
+    if kommuner:
+        where = "p.kommun_kod IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(list(kommuner))
+    df = db.query(
+        f"""
+        SELECT p.projekt_id, p.namn, p.kommun_kod, k.namn AS kommun, k.forbund_id, f.kortnamn AS forbund,
+               p.start_datum, p.slut_datum, p.arskurs_fran, p.arskurs_till, p.elever_nadda, p.beskrivning,
+               (SELECT list(s.namn ORDER BY s.namn) FROM subproject_school ps JOIN school s USING (skolenhetskod)
+                 WHERE ps.projekt_id = p.projekt_id) AS skolor,
+               (SELECT list(ps.skolenhetskod ORDER BY ps.skolenhetskod) FROM subproject_school ps
+                 WHERE ps.projekt_id = p.projekt_id) AS skolenhetskoder,
+               (SELECT list(pi.code ORDER BY pi.code) FROM subproject_intervention pi
+                 WHERE pi.projekt_id = p.projekt_id) AS insatser
+        FROM subproject p JOIN kommun k USING (kommun_kod) LEFT JOIN forbund f ON f.forbund_id = k.forbund_id
+        WHERE {where}
+        ORDER BY p.projekt_id
+        """,
+        params,
+    )
+    df["status"] = [subproject_status(s.date() if hasattr(s, "date") else s, e.date() if hasattr(e, "date") else e,
+                                      today) for s, e in zip(df["start_datum"], df["slut_datum"], strict=True)]
+    return protect(df, [], count="elever_nadda")
+
+
+# --------------------------------------------------------------------------- overview and inventory
+
+def overview(db: Database, sel: Selection) -> dict:
+    """KPI tiles for the selection: latest eligibility and absence with change, sub-projects.
+
+    The selection's figure is the pupil-weighted aggregate of its kommuner (one kommun: that
+    kommun's figure itself, with its `kalla`).
+    """
+    kommuner = resolve_kommuner(db, sel)
+    years = _years_between(eligibility_years(db), sel.lasar_from, sel.lasar_to)
+    elig = selection_eligibility(db, kommuner, years)
+    elig = elig[elig["grupp"] == sel.grupp]
+    abs_years = _years_between(absence_years(db), sel.lasar_from, sel.lasar_to)
+    absn = selection_absence(db, kommuner, abs_years)
+    absn = absn[absn["grupp"] == sel.grupp]
+    sp = subprojects(db, kommuner)
+    return {
+        "kommuner": kommuner,
+        "eligibility": elig,
+        "absence": absn,
+        "subprojects": sp,
+        "n_subprojects": len(sp),
+        "pupils_reached": int(pd.to_numeric(sp["elever_nadda"], errors="coerce").sum()) if len(sp) else 0,
+    }
+
+
+def selection_eligibility(db: Database, kommuner: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
+    """Eligibility for a set of kommuner as one series (one kommun: its own figures)."""
+    if len(kommuner) == 1:
+        return eligibility(db, "kommun", kommuner, years)
+    raw = db.query(
+        f"""SELECT lasar, grupp, sum(antal_elever)::INTEGER AS antal_elever, {_ELIG_WEIGHTED},
+                   CASE WHEN bool_and(kalla = 'publicerad') THEN 'publicerad' ELSE 'beraknad' END AS kalla
+            FROM eligibility_kommun_best
+            WHERE kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND lasar IN (SELECT unnest(?::VARCHAR[]))
+              AND antal_elever IS NOT NULL
+            GROUP BY ALL ORDER BY lasar""",
+        [list(kommuner), list(years)],
+    )
+    raw.insert(0, "id", "urval")
+    return protect_groups(raw, ELIGIBILITY_MEASURES, keys=["id", "lasar"])
+
+
+def selection_absence(db: Database, kommuner: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
+    """Absence per läsår for a set of kommuner as one series."""
+    if len(kommuner) == 1:
+        return absence(db, "kommun", kommuner, period="lasar", years=years)
+    measures = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in thresholds(db))]
+    raw = _raw_absence_selection(db, kommuner, years)
+    raw.insert(0, "id", "urval")
+    return protect_groups(raw, measures, keys=["id", "lasar"])
+
+
+def _raw_absence_selection(db: Database, kommuner: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
+    ts = thresholds(db)
+    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
+    shares = ", ".join(f"100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
+    return db.query(
+        f"""
+        WITH t AS (SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''} FROM absence_threshold GROUP BY ALL)
+        SELECT a.lasar, a.grupp, round(sum(a.antal_elever) / count(DISTINCT a.manad))::INTEGER AS antal_elever,
+               100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
+               100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
+               100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct
+               {', ' + shares if ts else ''}
+        FROM absence_month a JOIN school s USING (skolenhetskod)
+        LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
+        WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND a.lasar IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY ALL ORDER BY a.lasar
+        """,
+        [list(kommuner), list(years)],
+    )
+
+
+def inventory(db: Database) -> dict:
+    """What is loaded: imports, years and row counts per kind, demo or not (Data och metod, `info`)."""
+    imports = db.query(
+        "SELECT import_id, file_name, sha256, kind, rows, imported_at, is_demo, source FROM import_log ORDER BY import_id"
+    )
+    counts = db.query(
+        """
+        SELECT 'eligibility_school' AS tabell, count(*) AS rader, min(lasar) AS fran, max(lasar) AS till
+          FROM eligibility_school
+        UNION ALL SELECT 'eligibility_kommun', count(*), min(lasar), max(lasar) FROM eligibility_kommun
+        UNION ALL SELECT 'absence_month', count(*), min(lasar), max(lasar) FROM absence_month
+        UNION ALL SELECT 'subproject', count(*), min(strftime(start_datum, '%Y-%m-%d')),
+                         max(strftime(slut_datum, '%Y-%m-%d')) FROM subproject
+        UNION ALL SELECT 'school', count(*), NULL, NULL FROM school
+        """
+    )
+    return {
+        "is_demo": db.is_demo,
+        "meta": dict(db.meta),
+        "imports": imports,
+        "tables": counts,
+        "eligibility_years": eligibility_years(db),
+        "absence_years": absence_years(db),
+        "thresholds": thresholds(db),
+    }
+
+
+def kommun_names(db: Database) -> dict[str, str]:
+    df = db.query("SELECT kommun_kod, namn FROM kommun")
+    return dict(zip(df["kommun_kod"], df["namn"], strict=True))
+
+
+def region_kommuner() -> tuple[str, ...]:
+    return reference.REGION_KOMMUNER

