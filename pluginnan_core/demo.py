@@ -312,13 +312,13 @@ def _subprojects(schools: pd.DataFrame, elig_level: dict[str, float], rng: np.ra
     chosen = candidates.sample(n=min(n_projects, len(candidates)), random_state=rng.integers(1 << 31))
     names = reference.kommuner()
     projects, links, kinds, truth = [], [], [], []
-    starts = [dt.date(y, m, 1) for y in range(2020, 2025) for m in (1, 8)]
+    starts = [dt.date(y, m, 1) for y in range(2020, 2026) for m in (1, 8)]
     codes = list(reference.INTERVENTIONS)
     for i, school in enumerate(chosen.itertuples(), start=1):
         pid = f"PI-{i:03d}"
         planned = i > len(chosen) - 3
         start = dt.date(2027, 1, 1) if planned else starts[rng.integers(2, len(starts))]
-        end = dt.date(start.year + int(rng.integers(1, 3)), 6, 30)
+        end = dt.date(start.year + int(rng.integers(2, 4)), 6, 30)
         ak_from = int(rng.choice([5, 6, 7]))
         projects.append({
             "projekt_id": pid,

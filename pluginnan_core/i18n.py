@@ -147,3 +147,132 @@ def fmt_change(value: Any, unit: str, lang: str = DEFAULT_LANG) -> str:
     else:
         word = ""
     return f"{sign}{body} {word}".strip()
+
+TEXTS.update({
+    # --- shared page texts ---
+    "tab_chart": ("Diagram", "Chart"),
+    "tab_table": ("Tabell", "Table"),
+    "tab_download": ("Ladda ner", "Download"),
+    "download_csv": ("Ladda ner CSV", "Download CSV"),
+    "download_xlsx": ("Ladda ner Excel (XLSX)", "Download Excel (XLSX)"),
+    "no_data": ("Det finns inga uppgifter för det här urvalet.", "There are no figures for this selection."),
+    "kommun_placeholder": ("Alla kommuner i urvalet", "All municipalities in the selection"),
+    "forbund_short": ("förbund", "association"),
+    "col_area": ("Område", "Area"),
+    "col_lasar": ("Läsår", "School year"),
+    "col_pupils": ("Antal elever", "Number of pupils"),
+    "col_kalla": ("Uppgiftens ursprung", "Origin of the figure"),
+    # --- Översikt ---
+    "oversikt_title": ("Översikt", "Overview"),
+    "oversikt_intro": ("Var står urvalet i dag och blir det bättre? Behörighet till gymnasiet, skolfrånvaro och "
+                       "Plug Innans delprojekt för det urval du gjort i menyn till vänster.",
+                       "Where does the selection stand today, and is it improving? Eligibility for upper "
+                       "secondary school, school absence and Plug Innan's sub-projects for the selection made in "
+                       "the menu on the left."),
+    "tile_elig_help": ("Andel av eleverna i årskurs 9 som blev behöriga till ett yrkesprogram. Bygger på {n} elever.",
+                       "Share of year 9 pupils eligible for a vocational programme. Based on {n} pupils."),
+    "tile_abs_help": ("Frånvarande tid i procent av schemalagd tid, hela läsåret. Bygger på i genomsnitt {n} elever "
+                      "per månad.", "Absent time as a percentage of scheduled time over the school year. Based "
+                      "on {n} pupils per month on average."),
+    "tile_subprojects": ("Delprojekt", "Sub-projects"),
+    "tile_running": ("{n} pågår just nu", "{n} running now"),
+    "tile_subprojects_help": ("Plug Innans delprojekt i urvalets kommuner, alla statusar.",
+                              "Plug Innan sub-projects in the selected municipalities, any status."),
+    "tile_reached": ("Elever nådda", "Pupils reached"),
+    "tile_reached_help": ("Summan av elever som delprojekten uppger att de nått.",
+                          "Sum of pupils the sub-projects report having reached."),
+})
+
+TEXTS.update({
+    "nav_behorighet": ("Behörighet", "Eligibility"),
+    "nav_franvaro": ("Frånvaro", "Absence"),
+    "nav_karta": ("Karta", "Map"),
+    "nav_jamfor": ("Jämför kommuner", "Compare municipalities"),
+    "nav_delprojekt": ("Delprojekt", "Sub-projects"),
+    "nav_presentation": ("Presentation", "Presentation"),
+    "nav_ladda_upp": ("Ladda upp data", "Upload data"),
+    "nav_tillganglighet": ("Tillgänglighet", "Accessibility"),
+})
+
+TEXTS.update({
+    # --- Data och metod ---
+    "data_is_demo": ("Databasen innehåller demodata: påhittade siffror och fiktiva skolor som bara visar hur "
+                     "verktyget fungerar. Läs in riktiga filer för att ersätta dem (se nedan).",
+                     "The database holds demo data: made-up figures and fictional schools that only show how "
+                     "the tool works. Load real files to replace them (see below)."),
+    "data_is_real": ("Databasen innehåller inlästa uppgifter, inga demosiffror.",
+                     "The database holds loaded figures, no demo data."),
+    "data_loaded": ("Vad som finns inläst", "What is loaded"),
+    "data_elig": ("Behörighet och meritvärde", "Eligibility and merit rating"),
+    "data_abs": ("Frånvaro", "Absence"),
+    "data_years": ("läsår", "school years"),
+    "data_none": ("inga uppgifter", "no figures"),
+    "data_thresholds": ("Frånvarogränser", "Absence thresholds"),
+    "col_when": ("Inläst", "Loaded"),
+    "col_file": ("Fil", "File"),
+    "col_kind": ("Källa", "Source"),
+    "col_rows": ("Rader", "Rows"),
+    "data_definitions": ("Definitioner", "Definitions"),
+    "data_definitions_text": (
+        "- **Behörig till yrkesprogram:** godkänt (E eller högre) i svenska eller svenska som andraspråk, engelska, "
+        "matematik och fem andra ämnen, åtta ämnen totalt.\n"
+        "- **Behörig till högskoleförberedande program:** samma tre ämnen och nio till, tolv totalt. Ekonomi-, "
+        "humanistiska och samhällsvetenskapsprogrammen kräver geografi, historia, religionskunskap och "
+        "samhällskunskap bland dem; naturvetenskaps- och teknikprogrammen biologi, fysik och kemi; estetiska "
+        "programmet vilka som helst.\n"
+        "- **Genomsnittligt meritvärde:** A=20, B=17,5, C=15, D=12,5, E=10, F=0 för de 16 bästa betygen plus "
+        "moderna språk som 17:e, högst 340.\n"
+        "- **Antal elever:** elever som fått eller borde ha fått betyg i minst ett ämne i årskurs 9.\n"
+        "- **Total frånvaro:** frånvarande minuter i procent av schemalagda minuter; **giltig** (sjukdom, ledighet) "
+        "och **ogiltig** frånvaro på samma sätt.\n"
+        "- **Andel elever med hög frånvaro:** andelen elever vars frånvaro under månaden var minst gränsen "
+        "(10 %, 15 %, 20 % eller 50 %); för ett läsår är det genomsnittet över läsårets månader.",
+        "- **Eligible for a vocational programme:** a pass (E or better) in Swedish or Swedish as a second "
+        "language, English, mathematics and five further subjects, eight in all.\n"
+        "- **Eligible for a higher-education preparatory programme:** the same three subjects plus nine more, "
+        "twelve in all, with subject requirements depending on the programme.\n"
+        "- **Average merit rating:** A=20, B=17.5, C=15, D=12.5, E=10, F=0 for the 16 best grades plus modern "
+        "languages as a 17th, at most 340.\n"
+        "- **Number of pupils:** pupils who got, or should have got, a grade in at least one subject in year 9.\n"
+        "- **Total absence:** absent minutes as a percentage of scheduled minutes; **authorised** (illness, leave) "
+        "and **unauthorised** absence likewise.\n"
+        "- **Share of pupils with high absence:** the share of pupils whose absence in a month was at least the "
+        "threshold (10, 15, 20 or 50 %); for a school year the average over its months."),
+    "data_disclosure": ("Sekretess: inga siffror om färre än 10 elever",
+                        "Disclosure: no figures about fewer than 10 pupils"),
+    "data_disclosure_text": (
+        "En uppgift som bygger på färre än {n} elever visas aldrig, varken i diagram, tabeller eller nedladdningar; "
+        "den står som **..** i stället. Om en sådan uppgift skulle kunna räknas fram ur andra siffror (till exempel "
+        "en kommuns total minus alla skolor utom en) döljs också den minsta av de andra. Regeln följer Skolverkets "
+        "praxis; Skolverket döljer sedan 2023/24 under 10 elever per skola och under 5 på kommunnivå, men här "
+        "gäller {n} överallt. Databasen innehåller bara sammanräknade uppgifter, aldrig personnummer, namn eller "
+        "elev-id.",
+        "A figure based on fewer than {n} pupils is never shown, in charts, tables or downloads; it appears as "
+        "**..** instead. If such a figure could be worked out from other figures (for example a municipality's "
+        "total minus all schools but one), the smallest of the others is hidden too. The rule follows Skolverket's "
+        "practice; here {n} applies everywhere. The database only holds aggregated figures, never personal "
+        "identity numbers, names or pupil ids."),
+    "data_kalla": ("Publicerade och beräknade kommunsiffror", "Published and computed municipal figures"),
+    "data_kalla_text": (
+        "För kommuner visas Skolverkets **publicerade** kommunsiffra när en sådan finns inläst. Annars **beräknas** "
+        "kommunens värde från skolornas siffror, vägt med antal elever; skolor som visas som ”..” ingår då inte, "
+        "och ”~100” räknas som 100 × (elever − 2,5) / elever, mitt i det spann markeringen betyder. Tabellerna "
+        "anger för varje siffra vilket som gäller. Förbund och hela regionen vägs ihop från kommunernas siffror.",
+        "For municipalities, Skolverket's **published** municipal figure is shown when one is loaded. Otherwise the "
+        "value is **computed** from the schools' figures weighted by pupils; schools shown as “..” are then left "
+        "out, and “~100” counts as 100 × (pupils − 2.5) / pupils, the middle of what the marker means. The tables "
+        "say which applies to each figure. Associations and the whole region are weighted from the municipal "
+        "figures."),
+    "data_load": ("Så läser du in riktiga data", "How to load real data"),
+    "data_load_text": (
+        "Filer läses in med kommandot `python -m pluginnan_core import TYP FIL … --db data/pluginnan.duckdb` "
+        "(lista typerna med `python -m pluginnan_core kinds`). Mallar med exempelrader finns i `data/templates/`. "
+        "En fil med fel läses inte in alls: du får en lista med fil, rad, kolumn och vad som ska rättas, och "
+        "databasen lämnas orörd. Instrumentpanelen kan vara igång under inläsningen; nya uppgifter syns när sidan "
+        "laddas om.",
+        "Files are loaded with `python -m pluginnan_core import KIND FILE … --db data/pluginnan.duckdb` (list the "
+        "kinds with `python -m pluginnan_core kinds`). Templates with example rows are in `data/templates/`. A "
+        "file with errors is not loaded at all: you get a list of file, line, column and what to fix, and the "
+        "database is left untouched. The dashboard may keep running during a load; new figures appear when the "
+        "page is reloaded."),
+})

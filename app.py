@@ -1,0 +1,47 @@
+# Plug Innan dashboard entry point: page navigation, the URL-bound sidebar filters, the demo
+# notice and link notices shown on every page. Start with `bash scripts/start.sh`.
+"""Streamlit entry point (`streamlit run app.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from pluginnan_core.i18n import t
+from ui import components, state
+
+ROOT = Path(__file__).parent
+
+#: (file, title key, icon, shown?) in menu order; a page appears once its file exists.
+PAGES = [
+    ("pages/oversikt.py", "nav_oversikt", ":material/dashboard:"),
+    ("pages/behorighet.py", "nav_behorighet", ":material/school:"),
+    ("pages/franvaro.py", "nav_franvaro", ":material/event_busy:"),
+    ("pages/karta.py", "nav_karta", ":material/map:"),
+    ("pages/jamfor.py", "nav_jamfor", ":material/compare_arrows:"),
+    ("pages/delprojekt.py", "nav_delprojekt", ":material/diversity_3:"),
+    ("pages/presentation.py", "nav_presentation", ":material/slideshow:"),
+    ("pages/ladda_upp.py", "nav_ladda_upp", ":material/upload_file:"),
+    ("pages/data_och_metod.py", "nav_data", ":material/info:"),
+    ("pages/tillganglighet.py", "nav_tillganglighet", ":material/accessibility:"),
+]
+
+
+def main() -> None:
+    st.set_page_config(page_title="Plug Innan – statistik", page_icon=":material/monitoring:", layout="wide",
+                       initial_sidebar_state="expanded")
+    database = state.db()
+    selection = state.sidebar_filters(database)
+    st.session_state["_selection"] = selection
+    language = state.lang()
+    pages = [st.Page(str(ROOT / path), title=t(key, language), icon=icon, url_path=Path(path).stem,
+                     default=(i == 0))
+             for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).exists() and state.page_enabled(path)]
+    page = st.navigation(pages, position="top")
+    components.demo_notice(database, language)
+    state.url_notices(language)
+    page.run()
+
+
+main()

@@ -1,0 +1,50 @@
+# Views: what each page shows (figures, tables, summary sentences, tiles) built from the queries,
+# without Streamlit, so pages only render them and the slide deck reuses them.
+"""Page content as plain data.
+
+Why: "anything a page shows can be built and tested without Streamlit". A `Visual` is one chart
+with its formatted table and its one-sentence summary; pages render it with ui.components.visual
+and the slide export renders the same object to an image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Visual:
+    """One chart and everything shown with it."""
+
+    key: str  # stable id: widget keys, file names
+    title: str
+    figure: dict | None
+    table: pd.DataFrame  # user-facing: readable headers, formatted numbers, markers
+    summary: str  # one sentence; also the chart's accessible text
+    markers: tuple[str, ...] = ("..", "~100", ".")
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)  # protected numbers behind it (tests)
+
+
+def selection_name(names: dict[str, str], kommuner: list[str] | tuple[str, ...], forbund: tuple[str, ...],
+                   forbund_names: dict[str, str], lang: str) -> str:
+    """How a selection is named in titles: 'Alingsås', 'Ale, Alingsås och Lerum', 'GR', 'Plug Innan-regionen'."""
+    if kommuner:
+        picked = [names.get(k, k) for k in kommuner]
+        if len(picked) == 1:
+            return picked[0]
+        if len(picked) <= 3:
+            joiner = " och " if lang == "sv" else " and "
+            return ", ".join(picked[:-1]) + joiner + picked[-1]
+        return f"{len(picked)} valda kommuner" if lang == "sv" else f"{len(picked)} selected municipalities"
+    if forbund:
+        return ", ".join(forbund_names.get(f, f) for f in forbund)
+    return "Plug Innan-regionen" if lang == "sv" else "the Plug Innan region"
+
+
+def year_span(years: list[str]) -> str:
+    """'2015/16–2024/25' (or one läsår)."""
+    if not years:
+        return ""
+    return years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
