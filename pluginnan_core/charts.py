@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .i18n import PLOTLY_SEPARATORS, fmt_value
@@ -128,3 +129,433 @@ def nice_range(values: Sequence[Any], unit: str, pad: float = 0.15) -> tuple[flo
     if unit == "%":
         lo, hi = max(0.0, lo), min(100.0, hi)
     return (math.floor(lo), math.ceil(hi))
+
+
+# --------------------------------------------------------------------------- Behörighet / Jämför kommuner
+
+OTHER_BAR_COLOUR = "#c7c7c7"  # bars of kommuner/schools that are not picked: quiet grey
+
+
+def wrap_title(text: str, width: int = 78) -> str:
+    """Break a long title onto two lines (Plotly titles do not wrap and get cut off)."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(", ", 0, width)
+    cut = cut + 1 if cut > width // 2 else text.rfind(" ", 0, width)
+    if cut <= 0:
+        return text
+    return text[:cut].rstrip() + "<br>" + text[cut:].lstrip()
+
+
+def _title_layout(layout: dict, title: str) -> None:
+    wrapped = wrap_title(title)
+    layout["title"]["text"] = wrapped
+    if "<br>" in wrapped:
+        layout["margin"]["t"] = layout["margin"].get("t", 60) + 24
+
+
+@dataclass
+class Bar:
+    """One bar of a ranked bar chart (a kommun or a school)."""
+
+    label: str
+    value: float | None
+    colour: str = OTHER_BAR_COLOUR
+    text: str = ""  # printed at the bar's end (value, change, or the marker when value is missing)
+    hover: str = ""
+    previous: float | None = None  # the year before, drawn as an open marker
+
+
+def ranked_bars(bars: Sequence[Bar], title: str, unit: str, lang: str = "sv", *,
+                reference: tuple[str, float] | None = None, previous_name: str = "",
+                x_title: str = "", x_max: float | None = None) -> dict:
+    """Horizontal bars in the given order (first on top), starting at zero.
+
+    Why from zero: bar length must be proportional to the value. Missing values (markers)
+    get no bar, only their marker as text, so a withheld figure never looks like a zero.
+    """
+    labels = [b.label for b in bars]
+    values = _clean([b.value for b in bars])
+    suffix = "\u00a0%" if unit == "%" else ""
+    traces: list[dict] = [{
+        "type": "bar", "orientation": "h", "y": labels, "x": values, "name": title,
+        "marker": {"color": [b.colour for b in bars], "line": {"width": 0}},
+        "text": [b.text for b in bars], "textposition": "outside", "cliponaxis": False,
+        "textfont": {"size": 13}, "hovertext": [b.hover for b in bars],
+        "hovertemplate": "%{hovertext}<extra></extra>", "showlegend": False,
+    }]
+    if any(b.previous is not None for b in bars):
+        traces.append({
+            "type": "scatter", "mode": "markers", "y": labels, "x": _clean([b.previous for b in bars]),
+            "name": previous_name, "marker": {"symbol": "line-ns", "size": 16, "color": "#1a1a1a",
+                                              "line": {"width": 2, "color": "#1a1a1a"}},
+            "hoverinfo": "skip", "showlegend": True,
+        })
+    if reference is not None and reference[1] is not None and bars:
+        traces.append({
+            "type": "scatter", "mode": "lines", "x": [reference[1], reference[1]],
+            "y": [labels[0], labels[-1]], "name": reference[0],
+            "line": {"color": REGION_COLOUR, "dash": "dot", "width": 2}, "hoverinfo": "skip",
+        })
+    layout = base_layout(title, unit, lang, height=max(300, 26 * len(bars) + 170))
+    _title_layout(layout, title)
+    shown = [v for v in values if v is not None] + ([reference[1]] if reference and reference[1] else [])
+    top = x_max if x_max is not None else (max(shown) * 1.18 if shown else 1)
+    layout.update({
+        "hovermode": "closest", "bargap": 0.25,
+        "margin": {**layout["margin"], "t": layout["margin"]["t"] + 30, "l": 10, "r": 30},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 13}},
+        "xaxis": {"type": "linear", "range": [0, top], "ticksuffix": suffix, "separatethousands": True,
+                  "gridcolor": "#e6e6e6", "zeroline": True, "zerolinecolor": "#8c8c8c",
+                  "title": {"text": x_title}},
+        "yaxis": {"type": "category", "autorange": "reversed", "automargin": True, "ticks": "",
+                  "tickfont": {"size": 13}},
+    })
+    return {"data": traces, "layout": layout}
+
+
+def small_multiples(panels: Sequence[tuple[str, Sequence[Line]]], title: str, unit: str, lang: str = "sv", *,
+                    y_range: tuple[float, float] | None = None, cols: int = 2, row_height: int = 290) -> dict:
+    """One small line chart per panel, on the same y axis, side by side.
+
+    Why the same axis: small multiples are read by comparing shapes and levels across panels,
+    which only works when every panel uses the same scale.
+    """
+    n = max(1, len(panels))
+    cols = max(1, min(cols, n))
+    rows = math.ceil(n / cols)
+    gap_x, gap_y = 0.08, 0.16 / max(1, rows - 1) if rows > 1 else 0.0
+    width = (1 - gap_x * (cols - 1)) / cols
+    height = (1 - gap_y * (rows - 1)) / rows
+    layout = base_layout(title, unit, lang, height=rows * row_height + 150)
+    _title_layout(layout, title)
+    layout["margin"]["b"] = 70
+    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.08 if rows > 1 else -0.16, "x": 0,
+                        "font": {"size": 13}}
+    layout.pop("xaxis"), layout.pop("yaxis")
+    base_x = {"showgrid": False, "linecolor": "#8c8c8c", "ticks": "outside", "type": "category",
+              "tickfont": {"size": 11}}
+    base_y = {"gridcolor": "#e6e6e6", "zeroline": False, "ticksuffix": "\u00a0%" if unit == "%" else "",
+              "separatethousands": True, "tickfont": {"size": 12}}
+    annotations, traces, seen = [], [], set()
+    pupils_word = "elever" if lang == "sv" else "pupils"
+    for i, (name, lines) in enumerate(panels):
+        r, c = divmod(i, cols)
+        x0 = c * (width + gap_x)
+        y1 = 1 - r * (height + gap_y)
+        suffix = "" if i == 0 else str(i + 1)
+        layout[f"xaxis{suffix}"] = {**base_x, "domain": [x0, x0 + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {**base_y, "domain": [y1 - height, y1], "anchor": f"x{suffix}",
+                                    **({"range": list(y_range)} if y_range else {}),
+                                    **({"matches": "y"} if i else {})}
+        annotations.append({"text": f"<b>{name}</b>", "x": x0, "y": y1, "xref": "paper", "yref": "paper",
+                            "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 15}})
+        for line in lines:
+            y = _clean(line.y)
+            style = {"entity": {"width": 3}, "forbund": {"width": 2, "dash": "dash"},
+                     "region": {"width": 2, "dash": "dot"}}[line.kind]
+            colour = line.colour or {"forbund": FORBUND_COLOUR, "region": REGION_COLOUR}.get(line.kind, PALETTE[0])
+            texts = []
+            for j, val in enumerate(y):
+                marker = line.markers[j] if j < len(line.markers) else None
+                cnt = line.counts[j] if j < len(line.counts) else None
+                n_text = fmt_value(cnt, "st", lang) if cnt is not None and not _isnan(cnt) else ".."
+                texts.append(f"{fmt_value(val, unit, lang, marker)} ({n_text} {pupils_word})")
+            legend_key = line.name if line.kind != "entity" else None
+            traces.append({
+                "type": "scatter", "mode": "lines+markers", "name": line.name, "x": [str(x) for x in line.x],
+                "y": y, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "line": {"color": colour, **style},
+                "marker": {"size": 6 if line.kind == "entity" else 4, "color": colour}, "text": texts,
+                "hovertemplate": "%{fullData.name}: %{text}<extra></extra>", "connectgaps": False,
+                "legendgroup": line.name, "showlegend": legend_key is not None and legend_key not in seen,
+            })
+            if legend_key:
+                seen.add(legend_key)
+    layout["annotations"] = annotations
+    layout["margin"]["t"] += 20
+    return {"data": traces, "layout": layout}
+
+
+def gap_figure(lines: Sequence[Line], title: str, unit: str, lang: str = "sv", *, y_title: str = "",
+               height: int = 420) -> dict:
+    """The difference between two groups over time (e.g. flickor − pojkar), zero line marked.
+
+    `unit` is the measure's unit ('%' gives procentenheter); `counts` on each Line may hold
+    ready texts (e.g. '212 flickor, 220 pojkar') for the hover.
+    """
+    from .i18n import fmt_change
+
+    traces = []
+    for line in lines:
+        y = _clean(line.y)
+        style = {"entity": {"width": 3}, "forbund": {"width": 2, "dash": "dash"},
+                 "region": {"width": 2, "dash": "dot"}}[line.kind]
+        colour = line.colour or {"forbund": FORBUND_COLOUR, "region": REGION_COLOUR}.get(line.kind, PALETTE[0])
+        texts = []
+        for i, val in enumerate(y):
+            marker = line.markers[i] if i < len(line.markers) else None
+            cnt = line.counts[i] if i < len(line.counts) else ""
+            shown = marker if (val is None and marker) else fmt_change(val, unit, lang)
+            texts.append(f"{shown} ({cnt})" if cnt else shown)
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": line.name, "x": [str(x) for x in line.x], "y": y,
+            "line": {"color": colour, **style}, "marker": {"size": 7 if line.kind == "entity" else 5,
+                                                            "color": colour},
+            "text": texts, "hovertemplate": "%{fullData.name}: %{text}<extra></extra>", "connectgaps": False,
+        })
+    layout = base_layout(title, "", lang, height=height, y_title=y_title)
+    _title_layout(layout, title)
+    vals = [v for line in lines for v in _clean(line.y) if v is not None]
+    bound = max([abs(v) for v in vals] + [1.0]) * 1.2
+    layout["yaxis"].update({"zeroline": True, "zerolinecolor": "#595959", "zerolinewidth": 1.5,
+                            "range": [-bound, bound]})
+    return {"data": traces, "layout": layout}
+
+
+@dataclass
+class BarSeries:
+    """One group of bars (an area) in a grouped bar chart, one value per category."""
+
+    name: str
+    values: list[float | None]
+    markers: list[str | None]
+    colour: str
+    counts: list[Any] = field(default_factory=list)
+    extra: float | None = None  # the value in the side panel (e.g. meritvärde)
+    extra_marker: str | None = None
+
+
+def grouped_bars(categories: Sequence[str], series: Sequence[BarSeries], title: str, unit: str,
+                 lang: str = "sv", *, extra: tuple[str, str] | None = None, height: int = 460) -> dict:
+    """Vertical grouped bars, one group per category; with `extra` = (label, unit) a second,
+    narrower panel on its own axis (e.g. meritvärde next to the shares). Markers are printed
+    where a value is missing, so '..' never looks like zero."""
+    main_w = 0.74 if extra else 1.0
+    traces: list[dict] = []
+    pupils_word = "elever" if lang == "sv" else "pupils"
+    for s in series:
+        vals = _clean(s.values)
+        texts, hovers = [], []
+        for i, v in enumerate(vals):
+            marker = s.markers[i] if i < len(s.markers) else None
+            cnt = s.counts[i] if i < len(s.counts) else None
+            texts.append(fmt_number_short(v, marker, lang))
+            n_text = fmt_value(cnt, "st", lang) if cnt is not None and not _isnan(cnt) else ".."
+            hovers.append(f"{s.name}: {fmt_value(v, unit, lang, marker)} ({n_text} {pupils_word})")
+        traces.append({"type": "bar", "name": s.name, "x": list(categories), "y": [v or 0 for v in vals],
+                       "marker": {"color": s.colour}, "legendgroup": s.name, "text": texts,
+                       "textposition": "outside", "cliponaxis": False, "textfont": {"size": 11},
+                       "hovertext": hovers, "hovertemplate": "%{hovertext}<extra></extra>"})
+        if extra:
+            ev = _clean([s.extra])[0]
+            traces.append({"type": "bar", "name": s.name, "x": [extra[0]], "y": [ev or 0], "xaxis": "x2",
+                           "yaxis": "y2", "marker": {"color": s.colour}, "legendgroup": s.name,
+                           "showlegend": False, "text": [fmt_number_short(ev, s.extra_marker, lang)],
+                           "textposition": "outside", "cliponaxis": False, "textfont": {"size": 11},
+                           "hovertext": [f"{s.name}: {fmt_value(ev, extra[1], lang, s.extra_marker)}"],
+                           "hovertemplate": "%{hovertext}<extra></extra>"})
+    layout = base_layout(title, unit, lang, height=height)
+    _title_layout(layout, title)
+    layout.update({"hovermode": "closest", "barmode": "group", "bargap": 0.22, "bargroupgap": 0.05,
+                   "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 13}}})
+    layout["margin"]["t"] += 30
+    layout["xaxis"].update({"domain": [0, main_w], "tickfont": {"size": 12}})
+    if unit == "%":
+        layout["yaxis"]["range"] = [0, 109]
+    if extra:
+        ev = [v for v in _clean([s.extra for s in series]) if v is not None]
+        layout["xaxis2"] = {"domain": [main_w + 0.08, 1], "anchor": "y2", "type": "category", "showgrid": False,
+                            "linecolor": "#8c8c8c", "tickfont": {"size": 12}}
+        layout["yaxis2"] = {"anchor": "x2", "gridcolor": "#e6e6e6", "separatethousands": True,
+                            "range": [0, max(ev + [1]) * 1.15], "title": {"text": extra[1]}}
+    return {"data": traces, "layout": layout}
+
+
+def fmt_number_short(value: float | None, marker: str | None, lang: str) -> str:
+    """A bar label: the value with one decimal, or the marker ('..', '~100')."""
+    if marker:
+        return marker
+    from .i18n import fmt_number
+    return fmt_number(value, 1, lang) if value is not None else ""
+
+
+# --------------------------------------------------------------------------- Frånvaro / Karta
+
+#: Sequential blues (ColorBrewer "Blues" without its near-white end, so the lightest value is
+#: still visibly coloured and a white cell can only mean "no figure"). One hue from light to
+#: dark reads the same with every kind of colour blindness and in greyscale.
+SEQUENTIAL_BLUES = [[0.0, "#deebf7"], [0.25, "#9ecae1"], [0.5, "#6baed6"], [0.75, "#2171b5"],
+                    [1.0, "#08306b"]]
+WITHHELD_FILL = "#ffffff"  # map areas / heatmap cells without a figure: white with a grey edge
+SEASON_OLD = "#9ecae1"     # older school years in the seasonal chart; the latest is PALETTE[0]
+
+#: Folder with the local world topojson stub (Plotly's geo fetches one even with the base map off).
+TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "static" / "topojson"
+
+
+def local_topojson_url() -> str:
+    """`file://` URL of static/topojson/ (with the trailing slash Plotly appends file names to)."""
+    return TOPOJSON_DIR.as_uri() + "/"
+
+
+def use_local_topojson() -> None:
+    """Make kaleido (static images, slides) read the topojson stub from disk, never from a CDN.
+
+    Why: kaleido renders geo figures with Plotly.js, which fetches `world_110m.json` from a CDN
+    unless told otherwise; with no internet the map then stays blank.
+    """
+    import plotly.io as pio
+
+    pio.defaults.topojson = local_topojson_url()
+
+
+def month_ticks(layout: dict, labels: Sequence[str], groups: Sequence[str]) -> None:
+    """On a monthly category axis, put one tick per school year (at its first month), labelled with it.
+
+    Why: 60+ month labels overlap; a tick per läsår reads at a glance and the hover still
+    names the month.
+    """
+    vals, texts, seen = [], [], set()
+    for label, group in zip(labels, groups, strict=True):
+        if group not in seen:
+            seen.add(group)
+            vals.append(label)
+            texts.append(group)
+    layout["xaxis"].update({"tickmode": "array", "tickvals": vals, "ticktext": texts,
+                            "categoryorder": "array", "categoryarray": list(dict.fromkeys(labels))})
+
+
+def seasonal_figure(lines: Sequence[Line], categories: Sequence[str], title: str, unit: str, lang: str = "sv", *,
+                    y_range: tuple[float, float] | None = None, height: int = 420) -> dict:
+    """The same months (Aug..Jun) side by side for each school year: the last line stands out.
+
+    Why: absence has a strong season, so "is this winter worse than usual?" is answered by
+    laying this year over the earlier ones, not by a running line.
+    """
+    fig = trend_figure(lines, title, unit, lang, y_range=y_range, height=height)
+    n = len(fig["data"])
+    for i, trace in enumerate(fig["data"]):
+        latest = i == n - 1
+        trace["line"]["width"] = 3.5 if latest else 1.6
+        trace["marker"]["size"] = 7 if latest else 4
+    fig["layout"]["xaxis"].update({"categoryorder": "array", "categoryarray": list(categories)})
+    fig["layout"]["hovermode"] = "x unified"
+    _title_layout(fig["layout"], title)
+    return fig
+
+
+def heatmap_figure(z: Sequence[Sequence[float | None]], x: Sequence[str], y: Sequence[str],
+                   text: Sequence[Sequence[str]], hover: Sequence[Sequence[str]], title: str, lang: str = "sv", *,
+                   unit: str = "%", colorbar_title: str = "", show_text: bool = True,
+                   zrange: tuple[float, float] | None = None) -> dict:
+    """Rows (schools) × columns (months), coloured by value; cells without a figure stay white.
+
+    Why white gaps: a withheld figure must never look like a low value, so it gets no colour at
+    all and its cell text / hover says '..'. Height grows with the rows so names stay readable.
+    """
+    suffix = "\u00a0%" if unit == "%" else ""
+    rows = len(y)
+    trace = {
+        "type": "heatmap", "z": [_clean(r) for r in z], "x": list(x), "y": list(y),
+        "colorscale": SEQUENTIAL_BLUES, "xgap": 1, "ygap": 1, "hoverongaps": True,
+        "customdata": [list(r) for r in hover], "hovertemplate": "%{customdata}<extra></extra>",
+        "colorbar": {"title": {"text": colorbar_title, "side": "right"}, "ticksuffix": suffix,
+                     "separatethousands": True, "thickness": 14, "len": min(1.0, max(0.3, 300 / max(rows * 24, 1)))},
+    }
+    if zrange:
+        trace["zmin"], trace["zmax"] = zrange
+    if show_text:
+        trace["text"] = [list(r) for r in text]
+        trace["texttemplate"] = "%{text}"
+        trace["textfont"] = {"size": 11}
+    layout = base_layout(title, unit, lang, height=max(320, 150 + 24 * rows))
+    _title_layout(layout, title)
+    layout.update({
+        "hovermode": "closest", "plot_bgcolor": WITHHELD_FILL,
+        "margin": {**layout["margin"], "l": 10, "r": 10, "b": 30},
+        "xaxis": {"type": "category", "side": "top", "showgrid": False, "ticks": "", "tickfont": {"size": 12},
+                  "categoryorder": "array", "categoryarray": list(x)},
+        "yaxis": {"type": "category", "autorange": "reversed", "automargin": True, "showgrid": False,
+                  "ticks": "", "tickfont": {"size": 12}},
+    })
+    layout["margin"]["t"] += 30  # room for the month labels above the grid
+    return {"data": [trace], "layout": layout}
+
+
+def change_bars_figure(labels: Sequence[str], values: Sequence[float | None], texts: Sequence[str],
+                       hovers: Sequence[str], title: str, lang: str = "sv", *, x_title: str = "",
+                       colour: str = PALETTE[1]) -> dict:
+    """Horizontal bars of a change in percentage points, first label on top, from zero both ways.
+
+    Why from zero: the bar's length is the change itself; a fall is drawn left of zero in grey.
+    """
+    vals = _clean(values)
+    colours = [colour if (v or 0) > 0 else OTHER_BAR_COLOUR for v in vals]
+    trace = {"type": "bar", "orientation": "h", "y": list(labels), "x": vals, "marker": {"color": colours},
+             "text": list(texts), "textposition": "outside", "cliponaxis": False, "textfont": {"size": 13},
+             "hovertext": list(hovers), "hovertemplate": "%{hovertext}<extra></extra>", "showlegend": False}
+    shown = [v for v in vals if v is not None] or [0.0]
+    lo, hi = min(0.0, min(shown)), max(0.0, max(shown))
+    span = max(hi - lo, 0.5)
+    layout = base_layout(title, "", lang, height=max(300, 34 * len(labels) + 170))
+    _title_layout(layout, title)
+    layout.update({
+        "hovermode": "closest", "bargap": 0.3,
+        "margin": {**layout["margin"], "l": 10, "r": 40},
+        "xaxis": {"type": "linear", "range": [lo - (0.25 * span if lo < 0 else 0), hi + 0.3 * span],
+                  "gridcolor": "#e6e6e6", "zeroline": True, "zerolinecolor": "#595959", "zerolinewidth": 2,
+                  "separatethousands": True, "title": {"text": x_title}},
+        "yaxis": {"type": "category", "autorange": "reversed", "automargin": True, "ticks": "",
+                  "tickfont": {"size": 13}},
+    })
+    return {"data": [trace], "layout": layout}
+
+
+def choropleth_figure(geojson: dict, locations: Sequence[str], z: Sequence[float | None], hovers: Sequence[str],
+                      title: str, lang: str = "sv", *, unit: str = "%", colorbar_title: str = "",
+                      selected: Sequence[str] = (), missing: Sequence[str] = (),
+                      missing_hovers: Sequence[str] = (), zrange: tuple[float, float] | None = None,
+                      height: int = 640) -> dict:
+    """A map of areas in `geojson` (features with `id` = kommun_kod) coloured by `z`.
+
+    Areas in `missing` (withheld or no figure) are drawn white with their marker in the hover,
+    so a gap never looks like a low value. Selected kommuner get a thick dark outline. The
+    world base map is switched off (`geo.visible: false`); Plotly still fetches a world
+    topojson, which the app serves locally (ui.components.PLOTLY_CONFIG / use_local_topojson).
+    """
+    suffix = "\u00a0%" if unit == "%" else ""
+    chosen = set(selected)
+    locs = list(locations)
+    traces: list[dict] = []
+    if missing:
+        traces.append({
+            "type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": list(missing),
+            "z": [0] * len(missing), "customdata": list(missing),
+            "colorscale": [[0, WITHHELD_FILL], [1, WITHHELD_FILL]], "showscale": False,
+            "marker": {"line": {"color": ["#1a1a1a" if k in chosen else "#8c8c8c" for k in missing],
+                                "width": [2.5 if k in chosen else 0.6 for k in missing]}},
+            "hovertext": list(missing_hovers), "hovertemplate": "%{hovertext}<extra></extra>", "name": "..",
+        })
+    main = {
+        "type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": locs, "z": _clean(z),
+        "customdata": locs, "colorscale": SEQUENTIAL_BLUES,
+        "marker": {"line": {"color": ["#1a1a1a" if k in chosen else "#ffffff" for k in locs],
+                            "width": [2.5 if k in chosen else 0.6 for k in locs]}},
+        "hovertext": list(hovers), "hovertemplate": "%{hovertext}<extra></extra>", "name": title,
+        "colorbar": {"title": {"text": colorbar_title, "side": "right"}, "ticksuffix": suffix,
+                     "separatethousands": True, "thickness": 16, "len": 0.75},
+    }
+    if zrange:
+        main["zmin"], main["zmax"] = zrange
+    traces.append(main)
+    layout = base_layout(title, unit, lang, height=height)
+    _title_layout(layout, title)
+    layout.update({
+        "hovermode": "closest", "dragmode": False,
+        "margin": {"l": 0, "r": 0, "t": layout["margin"]["t"], "b": 0},
+        "geo": {"visible": False, "fitbounds": "locations", "projection": {"type": "mercator"},
+                "bgcolor": "rgba(0,0,0,0)"},
+    })
+    layout.pop("xaxis", None)
+    layout.pop("yaxis", None)
+    return {"data": traces, "layout": layout}

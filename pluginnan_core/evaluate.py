@@ -278,12 +278,16 @@ METHOD_EN = (
 COMPARISON_RULE_SV = (
     f"Jämförelseskolor är skolor utan delprojekt i samma kommun. Finns färre än {MIN_COMPARISON} "
     f"sådana med fullständiga uppgifter används i stället de {NEAREST_K} skolor utan delprojekt "
-    "vars nivå på samma mått före start låg närmast projektskolornas."
+    "vars nivå på samma mått före start låg närmast projektskolornas. Nivån mäts före förperioden "
+    "när det finns uppgifter då (annars under förperioden), så att tillfälliga toppar och dalar i "
+    "förperioden inte styr vilka skolor som väljs."
 )
 COMPARISON_RULE_EN = (
     f"Comparison schools are schools without a sub-project in the same municipality. If fewer than "
     f"{MIN_COMPARISON} of those have complete data, the {NEAREST_K} schools without a sub-project "
-    "whose level on the same measure before the start was closest to the project schools' are used."
+    "whose level on the same measure before the start was closest to the project schools' are used. "
+    "The level is measured before the pre-period when there are data then (else during it), so "
+    "that chance highs and lows in the pre-period do not decide which schools are chosen."
 )
 
 
@@ -563,6 +567,44 @@ def _rate(panel: _Panel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return 100 * panel.num[sub].sum(axis=1) / panel.den[sub].sum(axis=1)
 
 
+def _level(panel: _Panel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Per school, the measure over those of `cols` where it has data (NaN if none)."""
+    sub = np.ix_(rows, cols)
+    ok = panel.ok[sub]
+    num = np.where(ok, panel.num[sub], 0.0).sum(axis=1)
+    den = np.where(ok, panel.den[sub], 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, 100 * num / den, np.nan)
+
+
+def _nearest(panel: _Panel, treated: np.ndarray, candidates: np.ndarray, pre: np.ndarray) -> np.ndarray:
+    """The NEAREST_K candidates whose level before the start is closest to the project schools'.
+
+    Why the level is measured before the pre-period when there are data then: choosing schools
+    whose pre-period happened to be close to the project schools' would pick schools with
+    chance highs or lows there, which then drift back after the start and fake an effect
+    (regression to the mean). Earlier data are independent of that chance.
+    """
+    if not len(candidates):
+        return candidates
+    earlier = np.flatnonzero(panel.units < panel.units[pre].min())
+    for cols in (earlier, pre):
+        if not len(cols):
+            continue
+        target = _level(panel, treated, cols)
+        weights = np.nansum(panel.pupils[np.ix_(treated, cols)], axis=1)
+        have = np.isfinite(target) & (weights > 0)
+        levels = _level(panel, candidates, cols)
+        usable = np.isfinite(levels)
+        if not have.any() or usable.sum() < MIN_COMPARISON:
+            continue
+        goal = float(np.average(target[have], weights=weights[have]))
+        pool_rows, dist = candidates[usable], np.abs(levels[usable] - goal)
+        order = np.lexsort((panel.codes[pool_rows], dist))
+        return pool_rows[order[:NEAREST_K]]
+    return candidates[:0]
+
+
 def _design(panel: _Panel, treated_codes: Sequence[str], start: dt.date, kommun: str,
             excluded: set[str], school_kommun: dict[str, str]) -> _Design:
     """Choose periods, the project schools with data and the comparison schools (or say why not)."""
@@ -640,11 +682,7 @@ def _design(panel: _Panel, treated_codes: Sequence[str], start: dt.date, kommun:
     if len(same) >= MIN_COMPARISON:
         comparison, rule = same, "kommun"
     else:
-        w = np.nanmean(panel.pupils[np.ix_(treated, used_cols)], axis=1)
-        level = float(np.average(_rate(panel, treated, pre), weights=w))
-        dist = np.abs(_rate(panel, candidates, pre) - level) if len(candidates) else np.array([])
-        order = np.lexsort((panel.codes[candidates], dist)) if len(candidates) else np.array([], int)
-        comparison, rule = candidates[order[:NEAREST_K]], "liknande"
+        comparison, rule = _nearest(panel, treated, candidates, pre), "liknande"
     if len(comparison) < MIN_COMPARISON:
         raise _NoEstimate(
             f"Bara {len(comparison)} jämförelseskolor med fullständiga uppgifter (minst {MIN_COMPARISON} krävs).",
@@ -667,6 +705,10 @@ RESULT_COLUMNS = [
 ]
 
 
+COUNT_COLUMNS = ["frihetsgrader", "antal_projektskolor", "antal_jamforelseskolor", "antal_elever_projekt",
+                 "antal_elever_jamforelse", "antal_fore", "antal_efter"]
+
+
 @dataclass(frozen=True)
 class ProjectResult:
     """One sub-project: its estimates (one row per measure, RESULT_COLUMNS) and chart series.
@@ -674,7 +716,9 @@ class ProjectResult:
     `series` has one row per measure, group (projekt / jamforelse) and month or läsår of the
     periods used: matt, grupp, fas (före / efter), period ('2023-01' or '2022/23'), datum (first
     day of the month, or 1 June of the läsår), varde (%), antal_elever, and their `_marker`
-    columns from disclosure.protect ('..' where fewer than 10 pupils).
+    columns from disclosure.protect ('..' where fewer than 10 pupils). `schools_used` lists,
+    per measure, the schools behind the estimate: matt, skolenhetskod, roll (projekt /
+    jamforelse), so the page can name the comparison schools.
     """
 
     projekt_id: str
@@ -688,6 +732,7 @@ class ProjectResult:
     skolor: tuple[str, ...]
     estimates: pd.DataFrame
     series: pd.DataFrame
+    schools_used: pd.DataFrame
 
 
 def _status(start: dt.date, end: dt.date, today: dt.date) -> str:
@@ -765,9 +810,9 @@ def _comparison_text(design: _Design, kommun_namn: str, n_comp: int) -> tuple[st
             "sub-project whose level before the start was closest to the project schools'.")
 
 
-def _estimate_measure(panel: _Panel, measure: Measure, design: _Design, kommun_namn: str
-                      ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """The estimate row and the chart series for one measure of one project."""
+def _estimate_measure(panel: _Panel, measure: Measure, design: _Design, kommun_namn: str, with_series: bool
+                      ) -> tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]:
+    """The estimate row, the chart series and the schools used, for one measure of one project."""
     rows = np.concatenate([design.treated, design.comparison])
     treated = np.r_[np.ones(len(design.treated), bool), np.zeros(len(design.comparison), bool)]
     used = np.concatenate([design.pre, design.post])
@@ -829,25 +874,31 @@ def _estimate_measure(panel: _Panel, measure: Measure, design: _Design, kommun_n
         "underlag_kod": code, "underlag": LEVELS[code][0], "underlag_en": LEVELS[code][1],
         "underlag_skal": "; ".join(why_sv), "underlag_skal_en": "; ".join(why_en),
     }
-    return row, _series(panel, measure, design)
+    used_schools = pd.DataFrame({
+        "matt": measure.code, "skolenhetskod": panel.codes[rows],
+        "roll": np.where(treated, GROUP_PROJECT, GROUP_COMPARISON),
+    })
+    return row, (_series(panel, measure, design) if with_series else None), used_schools
 
 
 def _series(panel: _Panel, measure: Measure, design: _Design) -> pd.DataFrame:
     """Group aggregates per month / läsår for the chart, protected against small counts."""
+    cols = np.concatenate([np.sort(design.pre), np.sort(design.post)])
+    phase = np.r_[np.full(len(design.pre), PHASE_BEFORE, dtype=object), np.full(len(design.post), PHASE_AFTER, dtype=object)]
+    units = panel.units[cols].astype(int)
+    if panel.source == "franvaro":
+        dates = [_month_date(u) for u in units]
+    else:
+        dates = [dt.date(u + 1, 6, 1) for u in units]
+    labels = [_period_label(panel, c) for c in cols]
     parts = []
     for grupp, rows in ((GROUP_PROJECT, design.treated), (GROUP_COMPARISON, design.comparison)):
-        for fas, cols in ((PHASE_BEFORE, np.sort(design.pre)), (PHASE_AFTER, np.sort(design.post))):
-            sub = np.ix_(rows, cols)
-            num, den = panel.num[sub].sum(axis=0), panel.den[sub].sum(axis=0)
-            if panel.source == "franvaro":
-                dates = [_month_date(int(u)) for u in panel.units[cols]]
-            else:
-                dates = [dt.date(int(u) + 1, 6, 1) for u in panel.units[cols]]
-            parts.append(pd.DataFrame({
-                "matt": measure.code, "grupp": grupp, "fas": fas,
-                "period": [_period_label(panel, c) for c in cols], "datum": dates,
-                "varde": 100 * num / den, "antal_elever": panel.pupils[sub].sum(axis=0),
-            }))
+        sub = np.ix_(rows, cols)
+        parts.append(pd.DataFrame({
+            "matt": measure.code, "grupp": grupp, "fas": phase, "period": labels, "datum": dates,
+            "varde": 100 * panel.num[sub].sum(axis=0) / panel.den[sub].sum(axis=0),
+            "antal_elever": panel.pupils[sub].sum(axis=0),
+        }))
     return disclosure.protect(pd.concat(parts, ignore_index=True), ["varde"], count="antal_elever")
 
 
@@ -856,7 +907,7 @@ def _empty_row(sv: str, en: str) -> dict[str, Any]:
             "underlag_skal": "", "underlag_skal_en": "", "anledning": sv, "anledning_en": en}
 
 
-def _project(inputs: Inputs, project: pd.Series, today: dt.date) -> ProjectResult:
+def _project(inputs: Inputs, project: pd.Series, today: dt.date, with_series: bool = True) -> ProjectResult:
     pid = str(project["projekt_id"])
     start, end = _as_date(project["start_datum"]), _as_date(project["slut_datum"])
     status = _status(start, end, today)
@@ -869,7 +920,7 @@ def _project(inputs: Inputs, project: pd.Series, today: dt.date) -> ProjectResul
     base = {"projekt_id": pid, "namn": project["namn"], "kommun_kod": project["kommun_kod"],
             "kommun_namn": project["kommun_namn"], "start_datum": start, "slut_datum": end, "status": status,
             "insatser": ",".join(insatser)}
-    rows, series = [], []
+    rows, series, used = [], [], []
     for measure in MEASURES.values():
         row = {**base, "matt": measure.code, "matt_namn": measure.sv, "matt_namn_en": measure.en,
                "battre_nar": "lägre" if measure.better < 0 else "högre"}
@@ -881,18 +932,26 @@ def _project(inputs: Inputs, project: pd.Series, today: dt.date) -> ProjectResul
             if panel is None or not len(panel.units):
                 raise _NoEstimate("Inga uppgifter för måttet i databasen.", "No data for this measure in the database.")
             design = _design(panel, codes, start, str(project["kommun_kod"]), excluded, school_kommun)
-            values, chart = _estimate_measure(panel, measure, design, str(project["kommun_namn"]))
+            values, chart, schools_used = _estimate_measure(panel, measure, design, str(project["kommun_namn"]),
+                                                            with_series)
             row.update(values, anledning="", anledning_en="")
-            series.append(chart)
+            if chart is not None:
+                series.append(chart)
+            used.append(schools_used)
         except _NoEstimate as why:
             row.update(_empty_row(why.sv, why.en))
         rows.append(row)
     estimates = pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
+    for col in COUNT_COLUMNS:
+        estimates[col] = estimates[col].astype("Int64")
+    estimates["pretrend_ok"] = estimates["pretrend_ok"].astype(object)
     chart = (pd.concat(series, ignore_index=True) if series
              else pd.DataFrame(columns=["matt", "grupp", "fas", "period", "datum", "varde", "antal_elever",
                                         "varde_marker", "antal_elever_marker"]))
+    schools = (pd.concat(used, ignore_index=True) if used
+               else pd.DataFrame(columns=["matt", "skolenhetskod", "roll"]))
     return ProjectResult(pid, str(project["namn"]), str(project["kommun_kod"]), str(project["kommun_namn"]),
-                         start, end, status, insatser, codes, estimates, chart)
+                         start, end, status, insatser, codes, estimates, chart, schools)
 
 
 # --------------------------------------------------------------------------------------------
@@ -908,7 +967,7 @@ def evaluate_all(source: Queryable | Inputs, today: dt.date | None = None) -> pd
     """
     inputs = _inputs(source)
     today = today or dt.date.today()
-    frames = [_project(inputs, p, today).estimates for _, p in inputs.projects.iterrows()]
+    frames = [_project(inputs, p, today, with_series=False).estimates for _, p in inputs.projects.iterrows()]
     if not frames:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     return pd.concat(frames, ignore_index=True)
@@ -1039,7 +1098,7 @@ def add_cli(subparsers: Any) -> None:
 
 
 def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, np.generic):
         return _plain(value.item())

@@ -111,8 +111,8 @@ def measure_unit(code: str) -> str:
 def fmt_number(value: Any, decimals: int = 1, lang: str = DEFAULT_LANG, marker: str | None = None) -> str:
     """84.25 -> '84,3' (sv) / '84.3' (en); 6474 -> '6 474'. A marker ('..', '~100') wins over
     the value, and a missing value without marker is shown as '.' (uppgift saknas)."""
-    if marker:
-        return str(marker)
+    if isinstance(marker, str) and marker:
+        return marker
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "."
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
@@ -125,7 +125,7 @@ def fmt_value(value: Any, unit: str, lang: str = DEFAULT_LANG, marker: str | Non
     if unit == "st":
         return fmt_number(value, 0 if decimals is None else decimals, lang, marker)
     text = fmt_number(value, 1 if decimals is None else decimals, lang, marker)
-    if marker or text == ".":
+    if (isinstance(marker, str) and marker) or text == ".":
         return text
     if unit == "%":
         return f"{text}\u00a0%"
@@ -275,4 +275,166 @@ TEXTS.update({
         "file with errors is not loaded at all: you get a list of file, line, column and what to fix, and the "
         "database is left untouched. The dashboard may keep running during a load; new figures appear when the "
         "page is reloaded."),
+})
+
+
+# --------------------------------------------------------------------------- Frånvaro / Karta
+
+def month_name(month: int, lang: str = DEFAULT_LANG, width: str = "wide") -> str:
+    """'augusti' / 'August' (width 'abbreviated': 'aug.' / 'Aug'), from babel's CLDR data."""
+    from babel.dates import get_month_names
+
+    return str(get_month_names(width, context="stand-alone", locale=_LOCALE.get(lang, "sv_SE"))[month])
+
+
+def month_label(day: Any, lang: str = DEFAULT_LANG) -> str:
+    """A month as axis and table label: 'aug. 2024' / 'Aug 2024'."""
+    return f"{month_name(day.month, lang, 'abbreviated')} {day.year}"
+
+
+def month_span(first: Any, last: Any, lang: str = DEFAULT_LANG) -> str:
+    """'apr.–juni 2025' (or 'nov. 2024–jan. 2025' across a new year; one month alone: 'juni 2025')."""
+    if (first.year, first.month) == (last.year, last.month):
+        return month_label(first, lang)
+    if first.year == last.year:
+        return f"{month_name(first.month, lang, 'abbreviated')}\u2013{month_label(last, lang)}"
+    return f"{month_label(first, lang)}\u2013{month_label(last, lang)}"
+
+
+TEXTS.update({
+    # --- Frånvaro ---
+    "franvaro_title": ("Frånvaro", "Absence"),
+    "franvaro_intro": (
+        "Hur stor del av lektionstiden är eleverna borta, och blir det bättre? Total, giltig och ogiltig frånvaro "
+        "per månad, hur många elever som har hög frånvaro, hur läsåren skiljer sig åt och vilka skolor där "
+        "frånvaron ökar.",
+        "How much of lesson time are pupils away, and is it improving? Total, authorised and unauthorised absence "
+        "per month, how many pupils have high absence, how the school years differ and at which schools absence "
+        "is rising."),
+    "franvaro_source_note": (
+        "Frånvarouppgifterna kommer från skolornas egna frånvarosystem; det finns ingen officiell "
+        "frånvarostatistik per skola eller kommun.",
+        "The absence figures come from the schools' own attendance systems; there are no official absence "
+        "statistics per school or municipality."),
+    "franvaro_no_data": ("Det finns inga frånvarouppgifter inlästa för det här urvalet.",
+                         "No absence figures are loaded for this selection."),
+    "threshold_label": ("Gräns för hög frånvaro", "Threshold for high absence"),
+    "threshold_help": ("Andelen elever vars frånvaro under månaden var minst så här stor. 10 % är den brittiska "
+                       "gränsen för långvarig frånvaro, 15 % den svenska kartläggningens och 50 % allvarlig "
+                       "frånvaro.",
+                       "The share of pupils whose absence in the month was at least this high. 10 % is the UK "
+                       "line for persistent absence, 15 % the Swedish survey's and 50 % severe absence."),
+    "andel_over_t": ("Andel elever med minst {g} % frånvaro", "Share of pupils with at least {g} % absence"),
+    "abs_trend_title": ("Frånvaro per månad, {subject} {span}", "Absence per month, {subject} {span}"),
+    "abs_line_total": ("Total frånvaro", "Total absence"),
+    "abs_line_giltig": ("Giltig frånvaro", "Authorised absence"),
+    "abs_line_ogiltig": ("Ogiltig frånvaro", "Unauthorised absence"),
+    "abs_line_ref": ("Total frånvaro, {name}", "Total absence, {name}"),
+    "abs_trend_summary": (
+        "I {subject} var den totala frånvaron {total} i {month} (giltig {giltig}, ogiltig {ogiltig}){before}{refs}.",
+        "In {subject} total absence was {total} in {month} (authorised {giltig}, unauthorised {ogiltig})"
+        "{before}{refs}."),
+    "abs_before": (", mot {value} i {month}", ", against {value} in {month}"),
+    "abs_ref_part": ("{name} låg på {value}", "{name} stood at {value}"),
+    "abs_threshold_title": ("Andel elever med minst {g} % frånvaro per månad, {subject} {span}",
+                            "Share of pupils with at least {g} % absence per month, {subject} {span}"),
+    "abs_threshold_summary_one": (
+        "I {month} hade {value} av eleverna i {subject} minst {g} % frånvaro{refs}.",
+        "In {month}, {value} of the pupils in {subject} had at least {g} % absence{refs}."),
+    "abs_threshold_summary_many": (
+        "I {month} var andelen elever med minst {g} % frånvaro högst i {hi} ({hi_value}, {hi_n} elever) och lägst i "
+        "{lo} ({lo_value}, {lo_n} elever){refs}.",
+        "In {month} the share of pupils with at least {g} % absence was highest in {hi} ({hi_value}, {hi_n} pupils) "
+        "and lowest in {lo} ({lo_value}, {lo_n} pupils){refs}."),
+    "abs_refs_region": (", mot {value} i hela regionen", ", against {value} in the whole region"),
+    "abs_season_title": ("Total frånvaro månad för månad, läsåren jämförda, {subject}",
+                         "Total absence month by month, school years compared, {subject}"),
+    "abs_season_summary": (
+        "I {subject} är frånvaron oftast högst i {peak} och lägst i {low}; läsåret {year} var den högst i {year_peak} "
+        "({year_peak_value}).",
+        "In {subject} absence is usually highest in {peak} and lowest in {low}; in {year} it peaked in {year_peak} "
+        "({year_peak_value})."),
+    "abs_heat_kommun": ("Kommun för skolöversikten", "Municipality for the school overview"),
+    "abs_heat_year": ("Läsår för skolöversikten", "School year for the school overview"),
+    "abs_heat_title": ("Frånvaro per skola och månad, {kommun} {lasar}",
+                       "Absence per school and month, {kommun} {lasar}"),
+    "abs_heat_summary": (
+        "Läsåret {lasar} hade {school} ({n} elever) högst genomsnittlig frånvaro, {value}, av de {count} skolorna i "
+        "{kommun} som visas{withheld}.",
+        "In {lasar} {school} ({n} pupils) had the highest average absence, {value}, of the {count} schools shown in "
+        "{kommun}{withheld}."),
+    "abs_heat_withheld": ("; {w} skolor visas som ”..” eftersom de har färre än {m} elever eller för att "
+                          "skydda en sådan",
+                          "; {w} schools show “..” because they have fewer than {m} pupils or to protect one that "
+                          "does"),
+    "abs_heat_none": ("Ingen skola i {kommun} har tillräckligt många elever för att visas läsåret {lasar}.",
+                      "No school in {kommun} has enough pupils to be shown in {lasar}."),
+    "abs_heat_pupils": ("{n} elever", "{n} pupils"),
+    "abs_heat_legend": ("Skolorna står med högst genomsnittlig frånvaro överst; siffran inom parentes är antalet "
+                        "elever i genomsnitt per månad. Vita rutor med ”..” visas inte.",
+                        "Schools with the highest average absence are on top; the number in brackets is the "
+                        "average number of pupils per month. White cells with “..” are withheld."),
+    "col_school": ("Skola", "School"),
+    "col_kommun": ("Kommun", "Municipality"),
+    "col_month": ("Månad", "Month"),
+    "col_pupils_avg": ("Elever per månad (snitt)", "Pupils per month (average)"),
+    "col_avg_absence": ("Genomsnittlig frånvaro (%)", "Average absence (%)"),
+    "abs_warn_title": ("Skolor där frånvaron ökat mest, {now} mot samma månader året innan, {subject}",
+                       "Schools where absence rose most, {now} against the same months a year earlier, {subject}"),
+    "abs_warn_axis": ("Förändring i procentenheter", "Change in percentage points"),
+    "abs_warn_summary": (
+        "Frånvaron ökade mest vid {school} ({n} elever), från {before} till {now} ({change}) under {period} jämfört "
+        "med samma månader året innan; listan tar bara med skolor med minst {m} elever.",
+        "Absence rose most at {school} ({n} pupils), from {before} to {now} ({change}) in {period} compared with "
+        "the same months a year earlier; the list only includes schools with at least {m} pupils."),
+    "abs_warn_none": (
+        "Ingen skola med minst {m} elever hade högre frånvaro under {period} än samma månader året innan.",
+        "No school with at least {m} pupils had higher absence in {period} than in the same months a year "
+        "earlier."),
+    "abs_warn_hover": ("{school}: {now} under {period}, mot {before} året innan ({change}); {n} elever, {months} "
+                       "månader",
+                       "{school}: {now} in {period}, against {before} a year earlier ({change}); {n} pupils, "
+                       "{months} months"),
+    "abs_warn_note": (
+        "Tidig varning: de {top} skolor vars frånvaro under de senaste {k} månaderna med uppgifter ökat mest jämfört "
+        "med samma månader året innan. Bara skolor med minst {m} elever i båda perioderna tas med, så att enstaka "
+        "elever inte styr listan.",
+        "Early warning: the {top} schools whose absence over the latest {k} months with data rose most against the "
+        "same months a year earlier. Only schools with at least {m} pupils in both periods are included, so that "
+        "a few pupils do not drive the list."),
+    "col_abs_now": ("Frånvaro {period} (%)", "Absence {period} (%)"),
+    "col_abs_before": ("Frånvaro {period} (%)", "Absence {period} (%)"),
+    "col_change_pp": ("Förändring (procentenheter)", "Change (percentage points)"),
+    "col_pupils_now": ("Elever per månad {period}", "Pupils per month {period}"),
+    "col_months_now": ("Månader med uppgift {period}", "Months with data {period}"),
+    # --- Karta ---
+    "karta_title": ("Karta", "Map"),
+    "karta_intro": (
+        "Hur ser det ut i regionens 50 kommuner? Välj mått och läsår; klicka på en kommun för att lägga till eller "
+        "ta bort den i urvalet till vänster.",
+        "How do the region's 50 municipalities compare? Pick a measure and a school year; click a municipality to "
+        "add it to or remove it from the selection on the left."),
+    "map_measure": ("Mått", "Measure"),
+    "map_year": ("Läsår", "School year"),
+    "map_title": ("{measure}, Plug Innans 50 kommuner {lasar}", "{measure}, Plug Innan's 50 municipalities {lasar}"),
+    "map_summary": (
+        "Läsåret {lasar} var {label} högst i {hi} ({hi_value}, {hi_n} elever) och lägst i {lo} ({lo_value}, {lo_n} "
+        "elever) av de {count} kommuner som har en uppgift{missing}.",
+        "In {lasar} the {label} was highest in {hi} ({hi_value}, {hi_n} pupils) and lowest in {lo} ({lo_value}, "
+        "{lo_n} pupils) of the {count} municipalities with a figure{missing}."),
+    "map_missing": ("; {w} kommuner saknar uppgift eller visas som ”..”",
+                    "; {w} municipalities have no figure or show “..”"),
+    "map_no_data": ("Det finns inga uppgifter för {measure} läsåret {lasar}.",
+                    "There are no figures for {measure} in {lasar}."),
+    "map_hover_pupils": ("{n} elever", "{n} pupils"),
+    "map_click_hint": ("Klicka på en kommun för att lägga till eller ta bort den i urvalet. Tjock kant = vald "
+                       "kommun.", "Click a municipality to add it to or remove it from the selection. Thick "
+                       "outline = selected."),
+    "map_limit": ("Högst 12 kommuner kan väljas samtidigt.", "At most 12 municipalities can be selected at once."),
+    "map_no_years": ("Det finns inga läsår med uppgifter för det här måttet i det valda tidsspannet.",
+                     "There are no school years with figures for this measure in the chosen range."),
+    "map_absence_note": ("Frånvaro för ett läsår är frånvarande tid i procent av schemalagd tid över läsårets "
+                         "månader; andelen elever med hög frånvaro är ett genomsnitt över månaderna.",
+                         "Absence for a school year is absent time as a percentage of scheduled time over its "
+                         "months; the share of pupils with high absence is an average over the months."),
 })

@@ -395,3 +395,157 @@ def kommun_names(db: Database) -> dict[str, str]:
 
 def region_kommuner() -> tuple[str, ...]:
     return reference.REGION_KOMMUNER
+
+
+# --------------------------------------------------------------------------- Behörighet (eligibility page)
+
+def school_eligibility(db: Database, kommuner: Sequence[str], years: Sequence[str] | None = None,
+                       grupp: str | None = None) -> pd.DataFrame:
+    """Eligibility per school for every school in `kommuner`, protected (columns as `eligibility`).
+
+    Why every school of the kommun: secondary suppression works on the schools of one kommun
+    as the parts of its total, so the partition must hold all of them, not only the ones a
+    page happens to show.
+    """
+    if not kommuner:
+        return eligibility(db, "school", ["-"], years, grupp)  # no school has id '-': an empty frame
+    ids = db.query(
+        "SELECT skolenhetskod FROM school WHERE kommun_kod IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1",
+        [list(kommuner)],
+    )["skolenhetskod"].tolist()
+    return eligibility(db, "school", ids or ["-"], years, grupp)
+
+
+# --------------------------------------------------------------------------- Frånvaro (absence page)
+
+def absence_selection_month(db: Database, kommuner: Sequence[str], years: Sequence[str] | None = None
+                            ) -> pd.DataFrame:
+    """Absence per month for a set of kommuner as one series, all groups, protected.
+
+    Why a series of its own: the page's trend shows "the selection" (one kommun, several, or a
+    whole förbund) as one line; one kommun gives that kommun's own figures (id = its code),
+    several give the pupil-weighted total with id 'urval'. Columns as `absence(period='manad')`.
+    """
+    if len(kommuner) == 1:
+        return absence(db, "kommun", list(kommuner), period="manad", years=years)
+    ts = thresholds(db)
+    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
+    shares = ", ".join(f"100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
+    where, params = ["s.kommun_kod IN (SELECT unnest(?::VARCHAR[]))"], [list(kommuner) or ["-"]]
+    if years:
+        where.append("a.lasar IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(years))
+    raw = db.query(
+        f"""
+        WITH t AS (SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''} FROM absence_threshold GROUP BY ALL)
+        SELECT 'urval' AS id, a.manad, a.grupp, sum(a.antal_elever)::INTEGER AS antal_elever,
+               100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
+               100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
+               100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct
+               {', ' + shares if ts else ''}
+        FROM absence_month a JOIN school s USING (skolenhetskod)
+        LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
+        WHERE {' AND '.join(where)}
+        GROUP BY ALL ORDER BY a.manad
+        """,
+        params,
+    )
+    measures = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in ts)]
+    return protect_groups(raw, measures, keys=["id", "manad"]).reset_index(drop=True)
+
+
+def absence_school_month(db: Database, kommun_kod: str, years: Sequence[str] | None = None,
+                         grupp: str | None = None) -> pd.DataFrame:
+    """Absence per school and month for every school in one kommun, protected.
+
+    Why every school: secondary suppression treats the schools of a kommun as the parts of its
+    total, so the partition must hold all of them (as in `school_eligibility`).
+    """
+    ids = db.query("SELECT skolenhetskod FROM school WHERE kommun_kod = ? ORDER BY 1",
+                   [kommun_kod])["skolenhetskod"].tolist()
+    return absence(db, "school", ids or ["-"], period="manad", years=years, grupp=grupp)
+
+
+def absence_latest_months(db: Database, kommuner: Sequence[str], n: int, until_lasar: str | None = None
+                          ) -> list[dt.date]:
+    """The latest `n` months with absence data in these kommuner (up to `until_lasar`), oldest first."""
+    df = db.query(
+        """SELECT DISTINCT a.manad FROM absence_month a JOIN school s USING (skolenhetskod)
+           WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND (? IS NULL OR a.lasar <= ?)
+           ORDER BY 1 DESC LIMIT ?""",
+        [list(kommuner) or ["-"], until_lasar, until_lasar, int(n)],
+    )
+    return sorted(pd.Timestamp(m).date() for m in df["manad"])
+
+
+def absence_change_by_school(db: Database, kommuner: Sequence[str], months: Sequence[dt.date],
+                             grupp: str | None = None) -> pd.DataFrame:
+    """Per school: absence in `months` against the same months one year earlier, protected.
+
+    Why the same months a year before: absence has a strong season (winter peak), so comparing
+    a term with the one before it would flag every school in February. Columns: id, namn,
+    kommun_kod, kommun, forbund_id, grupp, franvaro_nu, franvaro_fore, forandring (percentage
+    points), elever_nu / elever_fore (average pupils per month), manader_nu / manader_fore
+    (months with data) and antal_elever = the smaller of the two pupil counts, which decides
+    disclosure. Every school of the kommuner is returned (the partition for secondary
+    suppression); the caller picks and ranks.
+    """
+    now = [pd.Timestamp(m).date() for m in months]
+    before = [m.replace(year=m.year - 1) for m in now]
+    raw = db.query(
+        """
+        WITH a AS (
+            SELECT a.*, CASE WHEN a.manad IN (SELECT unnest(?::DATE[])) THEN 'nu' ELSE 'fore' END AS period
+            FROM absence_month a
+            WHERE a.manad IN (SELECT unnest(?::DATE[])) OR a.manad IN (SELECT unnest(?::DATE[]))
+        ), agg AS (
+            SELECT a.skolenhetskod AS id, a.grupp,
+                   100.0 * sum(franvaro_min) FILTER (WHERE period = 'nu')
+                       / nullif(sum(schemalagd_min) FILTER (WHERE period = 'nu'), 0) AS franvaro_nu,
+                   100.0 * sum(franvaro_min) FILTER (WHERE period = 'fore')
+                       / nullif(sum(schemalagd_min) FILTER (WHERE period = 'fore'), 0) AS franvaro_fore,
+                   sum(antal_elever) FILTER (WHERE period = 'nu')
+                       / nullif(count(DISTINCT manad) FILTER (WHERE period = 'nu'), 0) AS elever_nu,
+                   sum(antal_elever) FILTER (WHERE period = 'fore')
+                       / nullif(count(DISTINCT manad) FILTER (WHERE period = 'fore'), 0) AS elever_fore,
+                   count(DISTINCT manad) FILTER (WHERE period = 'nu') AS manader_nu,
+                   count(DISTINCT manad) FILTER (WHERE period = 'fore') AS manader_fore
+            FROM a GROUP BY ALL
+        )
+        SELECT agg.id, s.namn, s.kommun_kod, k.namn AS kommun, k.forbund_id, 'senaste' AS period, agg.grupp,
+               franvaro_nu, franvaro_fore, franvaro_nu - franvaro_fore AS forandring,
+               round(elever_nu)::INTEGER AS elever_nu, round(elever_fore)::INTEGER AS elever_fore,
+               manader_nu, manader_fore,
+               round(least(coalesce(elever_nu, elever_fore), coalesce(elever_fore, elever_nu)))::INTEGER AS antal_elever
+        FROM agg JOIN school s ON s.skolenhetskod = agg.id JOIN kommun k ON k.kommun_kod = s.kommun_kod
+        WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY s.namn
+        """,
+        [now, now, before, list(kommuner) or ["-"]],
+    )
+    df = _protect_levels(raw, ["franvaro_nu", "franvaro_fore", "forandring", "elever_nu", "elever_fore"],
+                         "school", "period")
+    if grupp:
+        df = df[df["grupp"] == grupp]
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- Karta (map page)
+
+def kommun_map_values(db: Database, measure: str, lasar: str, grupp: str = "alla") -> pd.DataFrame:
+    """One row per Plug Innan kommun with data for `measure` in `lasar`, protected.
+
+    `measure` is an eligibility measure, an absence measure or `andel_over_<t>`. Columns: id
+    (kommun_kod), namn, forbund_id, antal_elever, the measure and its `_marker`.
+    """
+    ids = list(reference.REGION_KOMMUNER)
+    if measure in ELIGIBILITY_MEASURES:
+        df = eligibility(db, "kommun", ids, [lasar], grupp)
+    elif measure in ABSENCE_MEASURES or measure.startswith("andel_over_"):
+        df = absence(db, "kommun", ids, period="lasar", years=[lasar], grupp=grupp)
+    else:
+        raise ValueError(f"unknown measure {measure!r}")
+    if measure not in df:
+        raise ValueError(f"unknown measure {measure!r}")
+    cols = ["id", "namn", "forbund_id", "antal_elever", "antal_elever_marker", measure, f"{measure}_marker"]
+    return df[cols].reset_index(drop=True)

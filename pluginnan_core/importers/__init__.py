@@ -47,6 +47,7 @@ class Batch:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    kind: str | None = None  # set when the kind was detected (`auto`): the import log names the real one
 
     @property
     def rows(self) -> int:
@@ -61,6 +62,7 @@ class Context:
     problems: Problems
     progress: Callable[[str], None] | None = None
     lasar: str | None = None  # a läsår the user supplied for files that do not say it
+    school_names: dict[str, str] = field(default_factory=dict)  # normalised name -> kod ('' if ambiguous)
 
     def say(self, message: str) -> None:
         if self.progress:
@@ -68,6 +70,8 @@ class Context:
 
 
 Parser = Callable[[Path, str, bytes, Context], Batch | None]
+#: Scores how sure a kind is that it can read a file (file name, first bytes): 0 = not at all.
+Detector = Callable[[str, bytes], int]
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class Kind:
     description_sv: str
     description_en: str
     template: str | None = None  # file name in data/templates/
+    detect: Detector | None = None  # for `auto`: how sure this kind is that a file is its own
 
 
 KINDS: dict[str, Kind] = {}
@@ -95,14 +100,31 @@ class ImportResult:
 
 
 def _known_schools(path: Path) -> dict[str, str]:
+    schools = _schools_frame(path)
+    return dict(zip(schools["skolenhetskod"], schools["kommun_kod"], strict=True))
+
+
+def _schools_frame(path: Path) -> pd.DataFrame:
     if not Path(path).exists():
-        return {}
+        return pd.DataFrame(columns=["skolenhetskod", "kommun_kod", "namn"])
     snapshot = db.Database(path)
     try:
-        df = snapshot.query("SELECT skolenhetskod, kommun_kod FROM school")
+        return snapshot.query("SELECT skolenhetskod, kommun_kod, namn FROM school")
     finally:
         snapshot.close()
-    return dict(zip(df["skolenhetskod"], df["kommun_kod"], strict=True))
+
+
+def school_name_key(name: str) -> str:
+    """How school names are matched (absence exports name schools, not codes): case and spaces ignored."""
+    return " ".join(str(name).lower().split())
+
+
+def _school_names(schools: pd.DataFrame) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for kod, namn in zip(schools["skolenhetskod"], schools["namn"], strict=True):
+        key = school_name_key(namn)
+        names[key] = kod if key not in names or names[key] == kod else ""
+    return names
 
 
 def parse_files(db_path: Path, kind: str, files: Sequence[Path], *,
@@ -114,7 +136,9 @@ def parse_files(db_path: Path, kind: str, files: Sequence[Path], *,
     if kind not in KINDS:
         problems.add(str(kind), "unknown_kind", found=kind, expected=", ".join(sorted(KINDS)))
         return [], problems
-    ctx = Context(_known_schools(db_path), problems, progress, lasar)
+    schools = _schools_frame(db_path)
+    ctx = Context(dict(zip(schools["skolenhetskod"], schools["kommun_kod"], strict=True)), problems, progress,
+                  lasar, _school_names(schools))
     parsed = []
     for f in files:
         f = Path(f)
@@ -124,7 +148,7 @@ def parse_files(db_path: Path, kind: str, files: Sequence[Path], *,
             problems.add(f.name, "unreadable", found=exc.strerror or type(exc).__name__)
             continue
         ctx.say(f"Läser {f.name} ({len(raw):,} byte)".replace(",", "\u00a0"))
-        batch = KINDS[kind].parse(f, f.name, raw, ctx)
+        batch = _parse_safely(KINDS[kind], f, raw, ctx)
         if batch is not None:
             # schools introduced by this file are known to the next files of the same import
             if "school" in batch.tables:
@@ -132,6 +156,19 @@ def parse_files(db_path: Path, kind: str, files: Sequence[Path], *,
                                              batch.tables["school"]["kommun_kod"], strict=True))
             parsed.append((f, raw, batch))
     return parsed, problems
+
+
+def _parse_safely(kind: Kind, f: Path, raw: bytes, ctx: Context) -> Batch | None:
+    """Run a parser; an exception there is a bug, reported as a problem instead of a traceback.
+
+    The message names only the exception type: its text may quote a cell, and a cell of a
+    pupil-level file may hold a personnummer or a name.
+    """
+    try:
+        return kind.parse(f, f.name, raw, ctx)
+    except Exception as exc:  # any parser failure must become a message, never a traceback
+        ctx.problems.add(f.name, "parse_error", found=type(exc).__name__)
+        return None
 
 
 def run_import(db_path: Path, kind: str, files: Sequence[Path], *,
@@ -157,7 +194,8 @@ def run_import(db_path: Path, kind: str, files: Sequence[Path], *,
                 per_table[table] = per_table.get(table, 0) + len(frame)
             con.execute(
                 "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, f.name, hashlib.sha256(raw).hexdigest(), kind, batch.rows, dt.datetime.now(),
+                [import_id, f.name, hashlib.sha256(raw).hexdigest(), batch.kind or kind, batch.rows,
+                 dt.datetime.now(),
                  False, batch.source or KINDS[kind].description_sv],
             )
             notes.extend(batch.notes)
@@ -175,19 +213,38 @@ def _has_demo_rows(con) -> bool:
 
 
 def _upsert(con, table: str, frame: pd.DataFrame, import_id: int) -> None:
+    """Insert or replace rows by key. Columns a file does not carry keep their stored values.
+
+    Why: Skolverket publishes one school's figures in several exports (the 2024/25 per-school
+    file has only yrkesprogram eligibility; another report has the other three programme
+    kinds), so loading one must not blank out what another loaded.
+    """
     keys = TABLE_KEYS[table]
     cols = list(frame.columns)
     if table in ("eligibility_school", "eligibility_kommun", "absence_month", "subproject"):
         frame = frame.assign(import_id=import_id)
         cols.append("import_id")
+    all_cols = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+    kept = [c for c in all_cols if c not in cols]
     con.register("incoming", frame)
     try:
         match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
         for child in CHILD_TABLES.get(table, []):
             con.execute(f"DELETE FROM {child} WHERE projekt_id IN (SELECT projekt_id FROM incoming)")
+        if kept:
+            key_list = ", ".join(keys)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _kept AS SELECT {key_list}, {', '.join(kept)} FROM {table} t "
+                        f"WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match})")
         con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match})")
         names = ", ".join(cols)
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
+        if kept:
+            on = " AND ".join(f"k.{k} = i.{k}" for k in keys)
+            con.execute(f"INSERT INTO {table} ({names}, {', '.join(kept)}) "
+                        f"SELECT {', '.join('i.' + c for c in cols)}, {', '.join('k.' + c for c in kept)} "
+                        f"FROM incoming i LEFT JOIN _kept k ON {on}")
+            con.execute("DROP TABLE _kept")
+        else:
+            con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
     finally:
         con.unregister("incoming")
 
@@ -208,7 +265,39 @@ def _load_formats() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != f"{__name__}.{name}":
                 raise
+    register(Kind("auto", _parse_auto, "Känn igen filtypen automatiskt", "Recognise the kind of file automatically"))
     _LOADED = True
+
+
+def detect_kind(name: str, raw: bytes) -> str | None:
+    """The registered kind most sure that it reads this file, or None when none recognises it."""
+    _load_formats()
+    scores = []
+    for kind in KINDS.values():
+        if kind.detect is None:
+            continue
+        try:
+            score = kind.detect(name, raw)
+        except Exception:  # a detector must never stop an import
+            score = 0
+        if score > 0:
+            scores.append((score, kind.name))
+    return max(scores)[1] if scores else None
+
+
+def _parse_auto(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | None:
+    """`auto`: recognise the kind from the content, say which, and parse as that kind."""
+    found = detect_kind(name, raw)
+    if found is None:
+        ctx.problems.add(name, "detect", expected=", ".join(k for k in sorted(KINDS) if k != "auto"))
+        return None
+    kind = KINDS[found]
+    ctx.say(f"{name}: tolkas som {found} ({kind.description_sv})")
+    batch = kind.parse(path, name, raw, ctx)
+    if batch is not None:
+        batch.kind = found
+        batch.notes.insert(0, f"{name} lästes som {found}: {kind.description_sv}.")
+    return batch
 
 
 def kinds() -> dict[str, Kind]:
@@ -216,5 +305,5 @@ def kinds() -> dict[str, Kind]:
     return dict(KINDS)
 
 
-__all__ = ["Batch", "Context", "ImportRejected", "ImportResult", "Kind", "Problems", "kinds", "parse_files",
-           "register", "run_import"]
+__all__ = ["Batch", "Context", "ImportRejected", "ImportResult", "Kind", "Problems", "detect_kind", "kinds",
+           "parse_files", "register", "run_import"]

@@ -60,8 +60,52 @@ REASONS: dict[str, tuple[str, str]] = {
     "year_order": ("årskurs till är lägre än årskurs från", "last grade is below first grade"),
     "unknown_kind": ("okänd filtyp {found}; välj en av: {expected}", "unknown file kind {found}; choose one of: {expected}"),
     "unreadable": ("filen går inte att läsa: {found}", "the file cannot be read: {found}"),
-    "no_lasar": ("läsåret står varken i filens rubrik (”Valt läsår: 2018/19”) eller i en kolumn",
-                 "the school year is neither in the file's banner (“Valt läsår: 2018/19”) nor in a column"),
+    "no_lasar": ("läsåret står varken i filens rubrik (”Valt läsår: 2018/19”) eller i en kolumn; ange det "
+                 "(--lasar 2018/19 på kommandoraden, eller i fältet Läsår på sidan Ladda upp data)",
+                 "the school year is neither in the file's banner (“Valt läsår: 2018/19”) nor in a column; give it "
+                 "(--lasar 2018/19 on the command line, or in the School year field on the Upload data page)"),
+    "parse_error": ("filen kunde inte tolkas ({found}); kontrollera att den är en oförändrad export och försök "
+                    "igen, eller kontakta den som förvaltar verktyget",
+                    "the file could not be interpreted ({found}); check that it is an unchanged export and try "
+                    "again, or contact whoever maintains the tool"),
+    "xlsx": ("filen är inte en läsbar Excel-arbetsbok (.xlsx)", "the file is not a readable Excel workbook (.xlsx)"),
+    "no_sheet": ("arbetsboken har inget blad med rubrikraden {expected}",
+                 "the workbook has no sheet with the header row {expected}"),
+    "duplicate_column": ("kolumnen förekommer två gånger (samma uppgift som kolumn ”{other}”)",
+                         "the column appears twice (same figure as column “{other}”)"),
+    "no_measure": ("filen har ingen kolumn med en uppgift som kan läsas in (väntade någon av: {expected})",
+                   "the file has no column with a figure that can be loaded (expected one of: {expected})"),
+    "kommun_name": ("kommunkoden hör till {expected}, inte till kommunen i kolumnen bredvid",
+                    "the municipality code belongs to {expected}, not to the municipality in the next column"),
+    "period_months": ("perioden {found} omfattar flera månader; ta ut exporten en månad i taget",
+                      "the period {found} spans several months; export one month at a time"),
+    "no_period": ("filen anger ingen månad eller period (väntade en kolumn som {expected}, eller en rad "
+                  "”Period: 2024-09-01 – 2024-09-30” före rubrikraden)",
+                  "the file gives no month or period (expected a column such as {expected}, or a line "
+                  "“Period: 2024-09-01 – 2024-09-30” before the header row)"),
+    "no_school": ("filen anger ingen skola (väntade en kolumn som {expected})",
+                  "the file names no school (expected a column such as {expected})"),
+    "unknown_school_name": ("skolan finns inte i databasen under det namnet; lägg till en kolumn Skolenhetskod "
+                            "eller läs först in Skolverkets fil för skolan",
+                            "no school by that name in the database; add a column Skolenhetskod or first load "
+                            "Skolverket's file for the school"),
+    "ambiguous_school_name": ("flera skolor i databasen har det namnet; lägg till en kolumn Skolenhetskod",
+                              "several schools in the database have that name; add a column Skolenhetskod"),
+    "kon": ("väntade kön som flicka/pojke (F/P, K/M) eller tomt", "expected gender as girl/boy (F/P, K/M) or empty"),
+    "time": ("väntade minuter (t.ex. 2 340), timmar:minuter (39:00) eller en procentsats",
+             "expected minutes (e.g. 2 340), hours:minutes (39:00) or a percentage"),
+    "pupil_kon": ("samma elev har olika kön på olika rader (första raden {first})",
+                  "the same pupil has different genders on different lines (first line {first})"),
+    "json": ("filen är inte giltig JSON från Kolada ({found})", "the file is not valid JSON from Kolada ({found})"),
+    "kolada_kpi": ("okänt nyckeltal {found}; väntade ett av: {expected}",
+                   "unknown key figure {found}; expected one of: {expected}"),
+    "kolada_period": ("väntade ett år som 2024", "expected a year such as 2024"),
+    "kolada_gender": ("väntade kön T, K eller M", "expected gender T, K or M"),
+    "sheet_huvudman": ("bladets namn anger inte typ av huvudman (väntade Samtliga, Kommunal eller Enskild)",
+                       "the sheet's name does not give the type of provider (expected Samtliga, Kommunal or "
+                       "Enskild)"),
+    "detect": ("filtypen gick inte att känna igen; välj filtyp själv (en av: {expected})",
+               "the kind of file could not be recognised; choose the kind yourself (one of: {expected})"),
 }
 
 _LABELS = {
@@ -93,7 +137,8 @@ class Problem:
         if self.line is not None:
             return row.format(file=self.file, line=self.line, reason=reason)
         if self.column is not None:
-            return f"{self.file}, {'column' if lang == 'en' else 'kolumn'} ”{self.column}”: {reason}"
+            shown = f" ”{value}” –" if self.value is not None else ""
+            return f"{self.file}, {'column' if lang == 'en' else 'kolumn'} ”{self.column}”:{shown} {reason}"
         return whole.format(file=self.file, reason=reason)
 
 
@@ -391,3 +436,123 @@ def duplicates(df: pd.DataFrame, keys: Sequence[str], file: str, problems: Probl
 GROUP_CHOICES = {"alla": "alla", "samtliga": "alla", "totalt": "alla", "t": "alla", "flickor": "flickor",
                  "k": "flickor", "pojkar": "pojkar", "m": "pojkar"}
 HUVUDMAN_CHOICES = {"kommunal": "kommunal", "enskild": "enskild", "fristående": "enskild", "fristaende": "enskild"}
+
+
+# --------------------------------------------------------------------------- spreadsheets and headers
+
+MAX_XLSX_BYTES = 50_000_000
+MAX_XLSX_ROWS = 200_000
+
+
+def is_xlsx(raw: bytes) -> bool:
+    """An .xlsx file is a zip archive: it starts with the local-file signature."""
+    return raw[:4] == b"PK\x03\x04"
+
+
+def _cell_text(value: object) -> str:
+    """One spreadsheet cell as the text a CSV export would hold ('81.6', '1299', '~100', '')."""
+    import datetime as _dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(value, ".10g")
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = str(value)
+    return " ".join(text.split()) if "\n" in text or "\r" in text else text
+
+
+def read_xlsx(raw: bytes, file: str, problems: Problems) -> list[tuple[str, list[list[str]]]] | None:
+    """Every sheet of a workbook as rows of cell texts (row i of the list is Excel row i + 1).
+
+    Why text: the Skolverket and template parsers then read a workbook exactly like the CSV
+    export of the same table, so both get the same checks and the same messages.
+    """
+    import openpyxl
+
+    if len(raw) > MAX_XLSX_BYTES:
+        problems.add(file, "line_too_long", found=len(raw))
+        return None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # a broken or foreign zip: openpyxl raises many kinds
+        problems.add(file, "xlsx")
+        return None
+    sheets: list[tuple[str, list[list[str]]]] = []
+    try:
+        for ws in book.worksheets:
+            rows: list[list[str]] = []
+            for i, row in enumerate(ws.iter_rows(values_only=True)):
+                if i >= MAX_XLSX_ROWS:
+                    break
+                rows.append([_cell_text(c) for c in row])
+            while rows and not any(c.strip() for c in rows[-1]):
+                rows.pop()
+            sheets.append((ws.title, rows))
+    except Exception:
+        problems.add(file, "xlsx")
+        return None
+    finally:
+        book.close()
+    return sheets
+
+
+def rows_to_text(rows: Sequence[Sequence[str]], sep: str = ";") -> str:
+    """Spreadsheet rows -> delimited text, one line per row (so line numbers are Excel row numbers)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, quotechar='"', lineterminator="\n")
+    for row in rows:
+        writer.writerow([c.replace("\n", " ").replace("\r", " ") for c in row])
+    return out.getvalue()
+
+
+def texts(raw: bytes, file: str, problems: Problems) -> list[tuple[str, str]] | None:
+    """A CSV file's text, or each sheet of a workbook as delimited text: [(sheet name, text)]."""
+    if is_xlsx(raw):
+        sheets = read_xlsx(raw, file, problems)
+        if sheets is None:
+            return None
+        if not any(rows for _, rows in sheets):
+            problems.add(file, "empty_file")
+            return None
+        return [(name, rows_to_text(rows)) for name, rows in sheets]
+    text = decode(raw, file, problems)
+    return None if text is None else [("", text)]
+
+
+def normalise(header: str) -> str:
+    """Header text for matching: lower case, no BOM, soft hyphens or odd spaces, single spaces."""
+    h = header.replace("\ufeff", "").replace("\u00ad", "").replace("\u00a0", " ").replace("\u202f", " ")
+    return " ".join(h.lower().split())
+
+
+_PNR = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+
+
+def mask_identity(value: object) -> str:
+    """A value that may identify a pupil, shown in a message without revealing it.
+
+    Personnummer-like digit runs become 'ÅÅMMDD-XXXX'; any other text keeps only its first
+    character and its length, so a coordinator can still find the cell without the message
+    (or a log of it) holding a name.
+    """
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    text = _PNR.sub("ÅÅMMDD-XXXX", text)
+    if "ÅÅMMDD-XXXX" in text:
+        return text if len(text) <= 20 else "ÅÅMMDD-XXXX …"
+    return f"{text[0]}… ({len(text)} tecken)"
+
+
+def looks_like_personnummer(value: str) -> bool:
+    return bool(_PNR.search(str(value)))

@@ -1,0 +1,89 @@
+# AppTest of the shell and the first pages: overview tiles and chart against direct SQL, URL
+# filters restored, bad URL values falling back with a notice, English, and database problems
+# shown as a page instead of a traceback.
+"""app.py, pages/oversikt.py, pages/data_och_metod.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pluginnan_core.i18n import fmt_value
+from tests.conftest import ROOT
+
+
+def test_overview_tiles_and_chart_match_sql(app_test, demo) -> None:
+    at = app_test()
+    assert not at.exception
+    assert at.title[0].value == "Översikt"
+    assert any("Demodata" in i.value for i in at.info)
+    latest = demo.query("""SELECT max(lasar) AS y FROM eligibility_kommun""")["y"][0]
+    v = demo.query(f"""SELECT sum(behorig_yrk * antal_elever) / sum(antal_elever) AS v FROM eligibility_kommun_best
+                       WHERE grupp = 'alla' AND lasar = '{latest}' AND behorig_yrk IS NOT NULL""")["v"][0]
+    tile = at.metric[0]
+    # the selection aggregate also counts '~100' figures (as documented), so compare to 0.2 points
+    shown = float(tile.value.replace("\u00a0%", "").replace(",", "."))
+    assert abs(shown - v) < 0.2
+    n_projects = demo.scalar("SELECT count(*) FROM subproject")
+    assert at.metric[2].value == fmt_value(n_projects, "st")
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [trace["name"] for trace in chart["data"]]
+    assert "Hela Plug Innan-regionen" in names and "GR" in names
+    assert chart["layout"]["separators"].startswith(",")
+
+
+def test_url_selection_is_restored(app_test, demo) -> None:
+    at = app_test(kommun="1489", kon="flickor")
+    assert not at.exception
+    assert at.sidebar.multiselect[0].value == ["1489"]
+    assert at.sidebar.radio[1].value == "flickor"
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    alingsas = next(t for t in chart["data"] if t["name"] == "Alingsås")
+    sql = demo.query("""SELECT lasar, behorig_yrk FROM eligibility_kommun WHERE kommun_kod = '1489'
+                        AND grupp = 'flickor' AND huvudman = 'samtliga' ORDER BY lasar""")
+    assert alingsas["x"] == sql["lasar"].tolist()
+    assert alingsas["y"] == pytest.approx(sql["behorig_yrk"].tolist())
+    assert "Alingsås" in chart["layout"]["title"]["text"] and "flickor" in chart["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize("query", [
+    {"kommun": "9999,abc'; DROP TABLE x"}, {"fran": "1999/00", "till": "-5"}, {"kon": "<script>"},
+    {"forbund": "NOPE", "lang": "fi"}, {"kommun": "1440," * 50 + "x" * 5000},
+])
+def test_bad_url_values_fall_back_with_notice(app_test, query) -> None:
+    at = app_test(**query)
+    assert not at.exception
+    assert any("ersatts med standardval" in w.value for w in at.warning)
+    assert at.title[0].value == "Översikt"
+
+
+def test_english_switch(app_test) -> None:
+    at = app_test(lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert any("Demo data" in i.value for i in at.info)
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert chart["layout"]["separators"] == ".,"
+
+
+def test_data_page_lists_imports_and_rule(app_test) -> None:
+    at = app_test(page="pages/data_och_metod.py")
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "färre än 10 elever" in text and "2015/16–2024/25" in text
+    assert at.dataframe[0].value.iloc[0]["Fil"] == "demo-region-2017"
+
+
+@pytest.mark.parametrize("content,expected", [(None, "finns inte"), (b"garbage" * 200, "går inte att läsa")])
+def test_database_problem_page(monkeypatch, tmp_path: Path, content, expected) -> None:
+    path = tmp_path / "x.duckdb"
+    if content is not None:
+        path.write_bytes(content)
+    monkeypatch.setenv("PLUGINNAN_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert expected in at.error[0].value
+    assert "python -m pluginnan_core demo" in at.markdown[0].value

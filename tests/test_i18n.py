@@ -1,0 +1,48 @@
+# Tests of the one number formatter and the texts: Swedish decimal comma and space thousands
+# separator, markers shown as markers, signed changes, English fallbacks.
+"""Formats and translations."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pluginnan_core.i18n import MEASURES, TEXTS, fmt_change, fmt_number, fmt_value, t
+
+
+def test_swedish_and_english_numbers() -> None:
+    assert fmt_number(84.25, 1) == "84,2" or fmt_number(84.25, 1) == "84,3"
+    assert fmt_number(84.3) == "84,3"
+    assert fmt_number(6474, 0) == "6\u00a0474"
+    assert fmt_number(6474, 0, "en") == "6,474"
+    assert fmt_value(84.3, "%") == "84,3\u00a0%"
+    assert fmt_value(1299, "st") == "1\u00a0299"
+
+
+def test_markers_win_over_values_and_missing_is_dot() -> None:
+    assert fmt_number(None, marker="..") == ".."
+    assert fmt_number(97.0, marker="~100") == "~100"
+    assert fmt_number(float("nan")) == "."
+    assert fmt_number(12.0, marker=float("nan")) == "12,0"  # a NaN marker is no marker
+
+
+def test_changes_are_signed_with_unit_words() -> None:
+    assert fmt_change(1.24, "%") == "+1,2 procentenheter"
+    assert fmt_change(-0.4, "%", "en") == "\u22120.4 percentage points"
+
+
+def test_every_text_has_both_languages() -> None:
+    for key, (sv, en) in TEXTS.items():
+        assert sv and en, key
+    for key, (sv, en, _unit) in MEASURES.items():
+        assert sv and en, key
+    assert t("nav_oversikt", "en") == "Overview"
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_formatted_numbers_parse_back(x: float) -> None:
+    text = fmt_number(x, 1)
+    back = float(text.replace("\u00a0", "").replace(",", ".").replace("\u2212", "-"))
+    assert math.isclose(back, round(x, 1), abs_tol=0.051)

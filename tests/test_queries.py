@@ -1,0 +1,107 @@
+# Tests of the query layer on the demo database: every figure equals a direct SQL computation,
+# the published/computed choice is right, and nothing below the disclosure limit leaves.
+"""Queries against direct SQL."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pluginnan_core import queries
+from pluginnan_core.disclosure import is_disclosive
+
+
+def test_kommun_eligibility_equals_published_rows(demo) -> None:
+    df = queries.eligibility(demo, "kommun", ["1489"], grupp="alla").set_index("lasar")
+    sql = demo.query("""SELECT lasar, behorig_yrk, antal_elever FROM eligibility_kommun
+                        WHERE kommun_kod = '1489' AND grupp = 'alla' AND huvudman = 'samtliga'""").set_index("lasar")
+    assert np.allclose(df.loc[sql.index, "behorig_yrk"], sql["behorig_yrk"])
+    assert (df["kalla"] == "publicerad").all()
+
+
+def test_region_is_pupil_weighted_mean_of_kommuner(demo) -> None:
+    df = queries.eligibility(demo, "region", grupp="alla").set_index("lasar")
+    # '~100' (1-4 pupils lacking) enters as 100 * (n - 2.5) / n, as documented
+    sql = demo.query("""WITH v AS (
+                            SELECT lasar, antal_elever AS n,
+                                   coalesce(behorig_yrk, CASE WHEN behorig_yrk_marker = '~100'
+                                            THEN 100 * (antal_elever - 2.5) / antal_elever END) AS x
+                            FROM eligibility_kommun_best b JOIN kommun k USING (kommun_kod)
+                            WHERE grupp = 'alla' AND k.forbund_id IS NOT NULL)
+                        SELECT lasar, sum(x * n) / sum(n) AS v FROM v WHERE x IS NOT NULL
+                        GROUP BY lasar""").set_index("lasar")
+    assert np.allclose(df.loc[sql.index, "behorig_yrk"], sql["v"])
+
+
+def test_forbund_filter_returns_only_that_forbund(demo) -> None:
+    df = queries.eligibility(demo, "forbund", ["SKARABORG"], grupp="alla")
+    assert set(df["id"]) == {"SKARABORG"} and df["namn"].iloc[0] == "Skaraborg"
+
+
+def test_school_rows_never_show_small_counts(demo) -> None:
+    df = queries.eligibility(demo, "school", None)
+    assert not is_disclosive(df, list(queries.ELIGIBILITY_MEASURES))
+    assert (df["behorig_yrk_marker"] == "..").any()
+
+
+def test_absence_month_equals_sql(demo) -> None:
+    df = queries.absence(demo, "kommun", ["1480"], grupp="alla")
+    sql = demo.query("""SELECT a.manad, 100 * sum(franvaro_min) / sum(schemalagd_min) AS r,
+                               100 * sum(ogiltig_min) / sum(schemalagd_min) AS o
+                        FROM absence_month a JOIN school s USING (skolenhetskod)
+                        WHERE s.kommun_kod = '1480' AND a.grupp = 'alla' GROUP BY 1 ORDER BY 1""")
+    assert len(df) == len(sql)
+    assert np.allclose(df["franvaro_pct"], sql["r"]) and np.allclose(df["ogiltig_pct"], sql["o"])
+
+
+def test_threshold_share_equals_sql(demo) -> None:
+    df = queries.absence(demo, "region", period="lasar", grupp="alla").set_index("manad" if False else "lasar")
+    sql = demo.query("""SELECT a.lasar, 100 * sum(t.antal_over) / sum(a.antal_elever) AS s
+                        FROM absence_month a JOIN absence_threshold t USING (skolenhetskod, manad, grupp)
+                        WHERE a.grupp = 'alla' AND t.troskel_pct = 15 GROUP BY 1""").set_index("lasar")
+    assert np.allclose(df.loc[sql.index, "andel_over_15"], sql["s"])
+
+
+def test_computed_kommun_figure_when_none_published(tmp_path) -> None:
+    from pluginnan_core import db, demo as demo_mod
+
+    data = demo_mod.build("region", 3)
+    path = tmp_path / "d.duckdb"
+    demo_mod.write(data, path, scale="region", seed=3)
+    with db.writing(path) as con:
+        con.execute("DELETE FROM eligibility_kommun WHERE kommun_kod = '1489'")
+    snap = db.Database(path)
+    df = queries.eligibility(snap, "kommun", ["1489"], grupp="alla").set_index("lasar")
+    sql = snap.query("""WITH v AS (
+                            SELECT lasar, antal_elever AS n,
+                                   coalesce(behorig_yrk, CASE WHEN behorig_yrk_marker = '~100'
+                                            THEN 100 * (antal_elever - 2.5) / antal_elever END) AS x
+                            FROM eligibility_school e JOIN school s USING (skolenhetskod)
+                            WHERE s.kommun_kod = '1489' AND grupp = 'alla')
+                        SELECT lasar, sum(x * n) / sum(n) AS v, sum(n) AS n FROM v WHERE x IS NOT NULL
+                        GROUP BY lasar""").set_index("lasar")
+    assert (df["kalla"] == "beraknad").all()
+    assert np.allclose(df.loc[sql.index, "behorig_yrk"], sql["v"])
+    # schools shown as '..' have no count and are not in the computed kommun figure
+    assert (df.loc[sql.index, "antal_elever"] >= sql["n"]).all()
+
+
+@pytest.mark.parametrize("sel,expected", [
+    (queries.Selection(), 50), (queries.Selection(forbund=("GR",)), 13),
+    (queries.Selection(kommuner=("1440", "1489")), 2),
+])
+def test_resolve_kommuner(demo, sel, expected) -> None:
+    assert len(queries.resolve_kommuner(demo, sel)) == expected
+
+
+def test_subprojects_have_status_and_schools(demo) -> None:
+    df = queries.subprojects(demo)
+    assert set(df["status"]) <= {"planerat", "pagar", "avslutat"}
+    assert (df["skolor"].map(len) >= 1).all()
+    assert (df.loc[df["start_datum"] > np.datetime64("today"), "status"] == "planerat").all()
+
+
+def test_user_input_travels_as_parameters(demo) -> None:
+    evil = ["1440'; DROP TABLE school; --"]
+    assert queries.eligibility(demo, "kommun", evil).empty
+    assert demo.scalar("SELECT count(*) FROM school") > 0
