@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Core modules that add their own sub-commands through `add_cli(subparsers)`.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("importers.kolada", "slides", "evaluate")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -101,12 +101,13 @@ class Measure:
     better: int  # -1: lower is better, +1: higher is better
     halfwidth_strong: float  # widest 95 % half-interval (percentage points) for "starkt"
     halfwidth_moderate: float  # ... for "måttligt"
+    decimals: int = 1  # in texts: ogiltig absence is small, so it gets two
 
 
 MEASURES: dict[str, Measure] = {
     "franvaro_pct": Measure("franvaro_pct", "Total frånvaro", "Total absence", "franvaro", -1, 1.0, 2.0),
     "ogiltig_pct": Measure("ogiltig_pct", "Ogiltig frånvaro", "Unauthorised absence", "franvaro", -1,
-                           0.5, 1.0),
+                           0.5, 1.0, decimals=2),
     f"andel_over{THRESHOLD}": Measure(
         f"andel_over{THRESHOLD}", f"Andel elever med minst {THRESHOLD} % frånvaro",
         f"Share of pupils with at least {THRESHOLD} % absence", "franvaro", -1, 3.0, 6.0),
@@ -136,9 +137,9 @@ EVIDENCE_THRESHOLDS: dict[str, dict[str, Any]] = {
                 "elever": {"franvaro": 100, "behorighet": 30},
                 "perioder": {"franvaro": 10, "behorighet": 1}, "pretrend_kravs": False},
 }
-POOLED_THRESHOLDS: dict[str, dict[str, int]] = {
-    "stark": {"delprojekt": 5, "minst_mattliga": 3},
-    "mattlig": {"delprojekt": 3, "minst_mattliga": 0},
+POOLED_THRESHOLDS: dict[str, dict[str, float]] = {
+    "stark": {"delprojekt": 5, "andel_minst_mattliga": 0.5},
+    "mattlig": {"delprojekt": 3, "andel_minst_mattliga": 0.0},
 }
 
 
@@ -221,18 +222,17 @@ def _build_rules() -> tuple[EvidenceRule, ...]:
 EVIDENCE_RULES: tuple[EvidenceRule, ...] = _build_rules()
 
 POOLED_RULES_SV = (
-    f"Per insatstyp: starkt underlag kräver minst {POOLED_THRESHOLDS['stark']['delprojekt']} "
-    f"delprojekt med skattning, varav minst {POOLED_THRESHOLDS['stark']['minst_mattliga']} med minst "
-    "måttligt underlag, och ett sammanvägt intervall inom gränsen för starkt underlag; måttligt "
-    f"underlag minst {POOLED_THRESHOLDS['mattlig']['delprojekt']} delprojekt och ett intervall inom "
-    "gränsen för måttligt; med två delprojekt är underlaget svagt och med färre än två görs ingen "
-    "sammanvägning."
+    f"Per insatstyp: starkt underlag kräver minst {POOLED_THRESHOLDS['stark']['delprojekt']:.0f} "
+    "delprojekt med skattning, varav minst hälften med minst måttligt underlag, och ett sammanvägt "
+    "intervall inom gränsen för starkt underlag; måttligt underlag minst "
+    f"{POOLED_THRESHOLDS['mattlig']['delprojekt']:.0f} delprojekt och ett intervall inom gränsen för "
+    "måttligt; med två delprojekt är underlaget svagt och med färre än två görs ingen sammanvägning."
 )
 POOLED_RULES_EN = (
-    f"Per intervention type: strong evidence needs at least {POOLED_THRESHOLDS['stark']['delprojekt']} "
-    f"sub-projects with an estimate, at least {POOLED_THRESHOLDS['stark']['minst_mattliga']} of them "
-    "with at least moderate evidence, and a pooled interval within the limit for strong evidence; "
-    f"moderate at least {POOLED_THRESHOLDS['mattlig']['delprojekt']} sub-projects and an interval "
+    "Per intervention type: strong evidence needs at least "
+    f"{POOLED_THRESHOLDS['stark']['delprojekt']:.0f} sub-projects with an estimate, at least half of "
+    "them with at least moderate evidence, and a pooled interval within the limit for strong evidence; "
+    f"moderate at least {POOLED_THRESHOLDS['mattlig']['delprojekt']:.0f} sub-projects and an interval "
     "within the moderate limit; two sub-projects give weak evidence and fewer than two are not pooled."
 )
 POOLING_METHOD_SV = (
@@ -240,14 +240,18 @@ POOLING_METHOD_SV = (
     "Hartung–Knapp-justerat 95 %-intervall, som tar hänsyn till att effekten kan skilja mellan "
     "delprojekt. Median och spridning (lägsta–högsta) visas också. Ett delprojekt med flera "
     "insatstyper räknas under var och en av dem, och delprojekt i samma kommun kan dela "
-    "jämförelseskolor, så intervallet är snarast för smalt än för brett."
+    "jämförelseskolor, så intervallet är snarast för smalt än för brett. Siffran visar hur det gick "
+    "i delprojekt som använde insatsen, inte vad insatsen i sig åstadkommer: de flesta delprojekt "
+    "kombinerar flera insatser."
 )
 POOLING_METHOD_EN = (
     "The sub-projects' estimates are pooled with a random-effects model (DerSimonian–Laird) and a "
     "Hartung–Knapp adjusted 95 % interval, which allows the effect to differ between sub-projects. "
     "The median and range (lowest–highest) are shown too. A sub-project with several intervention "
     "types counts under each of them, and sub-projects in the same municipality may share "
-    "comparison schools, so the interval is more likely too narrow than too wide."
+    "comparison schools, so the interval is more likely too narrow than too wide. The figure shows "
+    "how sub-projects that used the intervention fared, not what the intervention achieves on its "
+    "own: most sub-projects combine several interventions."
 )
 METHOD_SV = (
     "Effekten skattas som skillnad i förändring (difference-in-differences): hur mycket måttet "
@@ -322,12 +326,15 @@ class Queryable(Protocol):
     def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame: ...
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Inputs:
     """Everything the evaluation reads, as plain frames (so tests can build it without a file).
 
+    Frozen: the panels are derived once and cached on the object; to change a frame, make a new
+    Inputs with `dataclasses.replace`.
+
     absence: skolenhetskod, manad (date), antal_elever, schemalagd_min, franvaro_min,
-    ogiltig_min, antal_over (pupils at or above `threshold` %, NaN when not reported).
+    ogiltig_min, antal_over (pupils at or above THRESHOLD % absence, NaN when not reported).
     eligibility: skolenhetskod, lasar, antal_elever, behorig_yrk, behorig_yrk_marker.
     """
 
@@ -338,12 +345,16 @@ class Inputs:
     absence: pd.DataFrame
     eligibility: pd.DataFrame
     interventions: pd.DataFrame = field(default_factory=lambda: _default_interventions())
-    threshold: int = THRESHOLD
 
     @cached_property
     def panels(self) -> dict[str, _Panel]:
         """School x period matrices per measure, built once per Inputs."""
         return _build_panels(self)
+
+    @cached_property
+    def project_school_codes(self) -> set[str]:
+        """Every school in any sub-project: none of them can be a comparison school."""
+        return set(self.project_schools["skolenhetskod"].astype(str))
 
     @cached_property
     def school_kommun(self) -> dict[str, str]:
@@ -356,7 +367,7 @@ def _default_interventions() -> pd.DataFrame:
                         columns=["code", "namn_sv", "namn_en"])
 
 
-def load_inputs(db: Queryable, threshold: int = THRESHOLD) -> Inputs:
+def load_inputs(db: Queryable) -> Inputs:
     """Read what the evaluation needs ('alla' rows only; the groups add nothing to the effect)."""
     projects = db.query(
         "SELECT p.projekt_id, p.namn, p.kommun_kod, coalesce(k.namn, p.kommun_kod) AS kommun_namn, "
@@ -370,14 +381,13 @@ def load_inputs(db: Queryable, threshold: int = THRESHOLD) -> Inputs:
         "SELECT a.skolenhetskod, a.manad, a.antal_elever, a.schemalagd_min, a.franvaro_min, "
         "a.ogiltig_min, t.antal_over FROM absence_month a LEFT JOIN absence_threshold t "
         "ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp "
-        "AND t.troskel_pct = ? WHERE a.grupp = ?", [threshold, "alla"])
+        "AND t.troskel_pct = ? WHERE a.grupp = ?", [THRESHOLD, "alla"])
     eligibility = db.query(
         "SELECT skolenhetskod, lasar, antal_elever, behorig_yrk, behorig_yrk_marker "
         "FROM eligibility_school WHERE grupp = ?", ["alla"])
     kinds = db.query("SELECT code, namn_sv, namn_en FROM intervention_type ORDER BY code")
     return Inputs(projects, project_schools, interventions, schools, absence, eligibility,
-                  kinds if len(kinds) else _default_interventions(),
-                  threshold)
+                  kinds if len(kinds) else _default_interventions())
 
 
 def _inputs(source: Queryable | Inputs) -> Inputs:
@@ -533,6 +543,7 @@ class _Design:
     n_same_kommun: int
     placebo: tuple[np.ndarray, np.ndarray] | None  # absence: (earlier, later) paired columns
     window: int  # months between pairs (absence) or 0
+    kommun_rows: np.ndarray  # every school of the project's kommun (for the disclosure check)
 
 
 class _NoEstimate(Exception):
@@ -676,9 +687,9 @@ def _design(panel: _Panel, treated_codes: Sequence[str], start: dt.date, kommun:
         window, placebo = 0, None
 
     others = np.array([i for i, c in enumerate(panel.codes) if c not in excluded], dtype=int)
+    in_kommun = np.array([school_kommun.get(c) == kommun for c in panel.codes], dtype=bool)
     candidates = _complete(panel, others, used_cols)
-    same = candidates[np.array([school_kommun.get(panel.codes[i]) == kommun for i in candidates], dtype=bool)] \
-        if len(candidates) else candidates
+    same = candidates[in_kommun[candidates]] if len(candidates) else candidates
     if len(same) >= MIN_COMPARISON:
         comparison, rule = same, "kommun"
     else:
@@ -687,7 +698,8 @@ def _design(panel: _Panel, treated_codes: Sequence[str], start: dt.date, kommun:
         raise _NoEstimate(
             f"Bara {len(comparison)} jämförelseskolor med fullständiga uppgifter (minst {MIN_COMPARISON} krävs).",
             f"Only {len(comparison)} comparison schools with complete data (at least {MIN_COMPARISON} needed).")
-    return _Design(pre, post, treated, np.sort(comparison), rule, len(same), placebo, window)
+    return _Design(pre, post, treated, np.sort(comparison), rule, len(same), placebo, window,
+                   np.flatnonzero(in_kommun))
 
 
 # --------------------------------------------------------------------------------------------
@@ -810,8 +822,8 @@ def _comparison_text(design: _Design, kommun_namn: str, n_comp: int) -> tuple[st
             "sub-project whose level before the start was closest to the project schools'.")
 
 
-def _estimate_measure(panel: _Panel, measure: Measure, design: _Design, kommun_namn: str, with_series: bool
-                      ) -> tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]:
+def _estimate_measure(panel: _Panel, measure: Measure, design: _Design, kommun_namn: str, detail: bool
+                      ) -> tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame | None]:
     """The estimate row, the chart series and the schools used, for one measure of one project."""
     rows = np.concatenate([design.treated, design.comparison])
     treated = np.r_[np.ones(len(design.treated), bool), np.zeros(len(design.comparison), bool)]
@@ -874,15 +886,23 @@ def _estimate_measure(panel: _Panel, measure: Measure, design: _Design, kommun_n
         "underlag_kod": code, "underlag": LEVELS[code][0], "underlag_en": LEVELS[code][1],
         "underlag_skal": "; ".join(why_sv), "underlag_skal_en": "; ".join(why_en),
     }
+    if not detail:
+        return row, None, None
     used_schools = pd.DataFrame({
         "matt": measure.code, "skolenhetskod": panel.codes[rows],
         "roll": np.where(treated, GROUP_PROJECT, GROUP_COMPARISON),
     })
-    return row, (_series(panel, measure, design) if with_series else None), used_schools
+    return row, _series(panel, measure, design), used_schools
 
 
 def _series(panel: _Panel, measure: Measure, design: _Design) -> pd.DataFrame:
-    """Group aggregates per month / läsår for the chart, protected against small counts."""
+    """Group aggregates per month / läsår for the chart, protected against small counts.
+
+    Besides the usual rule (a group of fewer than 10 pupils is withheld) the comparison group
+    is withheld in a month when it is the kommun's schools without a project and the kommun's
+    total, which other views show, minus both groups would leave fewer than 10 pupils: one
+    subtraction would otherwise reveal a small school.
+    """
     cols = np.concatenate([np.sort(design.pre), np.sort(design.post)])
     phase = np.r_[np.full(len(design.pre), PHASE_BEFORE, dtype=object), np.full(len(design.post), PHASE_AFTER, dtype=object)]
     units = panel.units[cols].astype(int)
@@ -892,12 +912,21 @@ def _series(panel: _Panel, measure: Measure, design: _Design) -> pd.DataFrame:
         dates = [dt.date(u + 1, 6, 1) for u in units]
     labels = [_period_label(panel, c) for c in cols]
     parts = []
+    limit = disclosure.min_pupils()
+    kommun = np.ix_(design.kommun_rows, cols)
+    kommun_total = np.where(panel.ok[kommun], panel.pupils[kommun], 0.0).sum(axis=0)
+    shown = panel.pupils[np.ix_(design.treated, cols)].sum(axis=0) + panel.pupils[np.ix_(design.comparison, cols)].sum(axis=0)
+    remainder = kommun_total - shown
+    risky = (design.rule == "kommun") & (remainder > 0.5) & (remainder < limit)
     for grupp, rows in ((GROUP_PROJECT, design.treated), (GROUP_COMPARISON, design.comparison)):
         sub = np.ix_(rows, cols)
+        pupils = panel.pupils[sub].sum(axis=0)
+        if grupp == GROUP_COMPARISON:
+            pupils = np.where(risky, np.nan, pupils)
         parts.append(pd.DataFrame({
             "matt": measure.code, "grupp": grupp, "fas": phase, "period": labels, "datum": dates,
             "varde": 100 * panel.num[sub].sum(axis=0) / panel.den[sub].sum(axis=0),
-            "antal_elever": panel.pupils[sub].sum(axis=0),
+            "antal_elever": pupils,
         }))
     return disclosure.protect(pd.concat(parts, ignore_index=True), ["varde"], count="antal_elever")
 
@@ -907,7 +936,29 @@ def _empty_row(sv: str, en: str) -> dict[str, Any]:
             "underlag_skal": "", "underlag_skal_en": "", "anledning": sv, "anledning_en": en}
 
 
-def _project(inputs: Inputs, project: pd.Series, today: dt.date, with_series: bool = True) -> ProjectResult:
+def _estimates_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows -> the RESULT_COLUMNS frame with stable dtypes (counts as nullable integers)."""
+    frame = pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
+    for col in COUNT_COLUMNS:
+        frame[col] = frame[col].astype("Int64")
+    frame["pretrend_ok"] = frame["pretrend_ok"].astype(object)
+    return frame
+
+
+@dataclass
+class _ProjectRows:
+    rows: list[dict[str, Any]]
+    series: list[pd.DataFrame]
+    used: list[pd.DataFrame]
+    start: dt.date
+    end: dt.date
+    status: str
+    insatser: tuple[str, ...]
+    codes: tuple[str, ...]
+
+
+def _project_rows(inputs: Inputs, project: pd.Series, today: dt.date, detail: bool) -> _ProjectRows:
+    """One row per measure for a project; with `detail`, also the chart series and schools used."""
     pid = str(project["projekt_id"])
     start, end = _as_date(project["start_datum"]), _as_date(project["slut_datum"])
     status = _status(start, end, today)
@@ -915,12 +966,11 @@ def _project(inputs: Inputs, project: pd.Series, today: dt.date, with_series: bo
     codes = tuple(sorted(links.loc[links["projekt_id"] == pid, "skolenhetskod"].astype(str)))
     kinds = inputs.project_interventions
     insatser = tuple(sorted(kinds.loc[kinds["projekt_id"] == pid, "code"].astype(str)))
-    excluded = set(links["skolenhetskod"].astype(str))
-    school_kommun = inputs.school_kommun
+    excluded = inputs.project_school_codes
     base = {"projekt_id": pid, "namn": project["namn"], "kommun_kod": project["kommun_kod"],
             "kommun_namn": project["kommun_namn"], "start_datum": start, "slut_datum": end, "status": status,
             "insatser": ",".join(insatser)}
-    rows, series, used = [], [], []
+    out = _ProjectRows([], [], [], start, end, status, insatser, codes)
     for measure in MEASURES.values():
         row = {**base, "matt": measure.code, "matt_namn": measure.sv, "matt_namn_en": measure.en,
                "battre_nar": "lägre" if measure.better < 0 else "högre"}
@@ -931,27 +981,29 @@ def _project(inputs: Inputs, project: pd.Series, today: dt.date, with_series: bo
             panel = inputs.panels.get(measure.code)
             if panel is None or not len(panel.units):
                 raise _NoEstimate("Inga uppgifter för måttet i databasen.", "No data for this measure in the database.")
-            design = _design(panel, codes, start, str(project["kommun_kod"]), excluded, school_kommun)
+            design = _design(panel, codes, start, str(project["kommun_kod"]), excluded, inputs.school_kommun)
             values, chart, schools_used = _estimate_measure(panel, measure, design, str(project["kommun_namn"]),
-                                                            with_series)
+                                                            detail)
             row.update(values, anledning="", anledning_en="")
-            if chart is not None:
-                series.append(chart)
-            used.append(schools_used)
+            if detail:
+                out.series.append(chart)
+                out.used.append(schools_used)
         except _NoEstimate as why:
             row.update(_empty_row(why.sv, why.en))
-        rows.append(row)
-    estimates = pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
-    for col in COUNT_COLUMNS:
-        estimates[col] = estimates[col].astype("Int64")
-    estimates["pretrend_ok"] = estimates["pretrend_ok"].astype(object)
-    chart = (pd.concat(series, ignore_index=True) if series
+        out.rows.append(row)
+    return out
+
+
+def _project(inputs: Inputs, project: pd.Series, today: dt.date) -> ProjectResult:
+    r = _project_rows(inputs, project, today, detail=True)
+    chart = (pd.concat(r.series, ignore_index=True) if r.series
              else pd.DataFrame(columns=["matt", "grupp", "fas", "period", "datum", "varde", "antal_elever",
                                         "varde_marker", "antal_elever_marker"]))
-    schools = (pd.concat(used, ignore_index=True) if used
+    schools = (pd.concat(r.used, ignore_index=True) if r.used
                else pd.DataFrame(columns=["matt", "skolenhetskod", "roll"]))
-    return ProjectResult(pid, str(project["namn"]), str(project["kommun_kod"]), str(project["kommun_namn"]),
-                         start, end, status, insatser, codes, estimates, chart, schools)
+    return ProjectResult(str(project["projekt_id"]), str(project["namn"]), str(project["kommun_kod"]),
+                         str(project["kommun_namn"]), r.start, r.end, r.status, r.insatser, r.codes,
+                         _estimates_frame(r.rows), chart, schools)
 
 
 # --------------------------------------------------------------------------------------------
@@ -960,17 +1012,29 @@ def _project(inputs: Inputs, project: pd.Series, today: dt.date, with_series: bo
 
 
 def evaluate_all(source: Queryable | Inputs, today: dt.date | None = None) -> pd.DataFrame:
-    """One row per sub-project and measure (RESULT_COLUMNS), sorted by projekt_id and measure.
+    """One row per sub-project and measure (RESULT_COLUMNS), in projekt_id order.
 
-    Rows without an estimate have NaN figures, underlag_kod 'for_lite' and the reason in
-    `anledning` / `anledning_en`. `source` is a Database (or anything with `query`) or Inputs.
+    Columns: the project (projekt_id, namn, kommun_kod, kommun_namn, start_datum, slut_datum,
+    status planerat/pågår/avslutat, insatser as comma-separated codes); the measure (matt,
+    matt_namn, matt_namn_en, battre_nar lägre/högre); the estimate in percentage points (effekt,
+    ki_lag, ki_hog = 95 % interval, medelfel, frihetsgrader, p_varde); the four pupil-weighted
+    levels behind it, so effekt = (efter_projekt - fore_projekt) - (efter_jamforelse -
+    fore_jamforelse); the counts (antal_projektskolor, antal_jamforelseskolor, antal_elever_projekt
+    and antal_elever_jamforelse = mean pupils per month for absence, mean leavers per läsår for
+    eligibility, antal_fore / antal_efter = months or läsår in period_enhet, fore_fran..efter_till
+    as '2023-01' or '2022/23'); the comparison rule (jamforelse kommun/liknande and a sentence in
+    jamforelse_text / _en); the parallel-trend check (pretrend_effekt, pretrend_p, pretrend_ok
+    True/False/None = not testable); the evidence (underlag_kod stark/mattlig/svag/for_lite,
+    underlag, underlag_en, and in underlag_skal / _en which requirement of the next level
+    failed); for rows without an estimate, the reason in anledning / anledning_en.
+
+    `source` is a Database (anything with `query`) or the Inputs from `load_inputs`; `today`
+    decides which projects have started (default: the real date).
     """
     inputs = _inputs(source)
     today = today or dt.date.today()
-    frames = [_project(inputs, p, today, with_series=False).estimates for _, p in inputs.projects.iterrows()]
-    if not frames:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+    rows = [row for _, p in inputs.projects.iterrows() for row in _project_rows(inputs, p, today, False).rows]
+    return _estimates_frame(rows)
 
 
 def evaluate_project(source: Queryable | Inputs, projekt_id: str, today: dt.date | None = None) -> ProjectResult:
@@ -1026,7 +1090,7 @@ def by_intervention(source: Queryable | Inputs, results: pd.DataFrame | None = N
         pids = set(kinds.loc[kinds["code"] == kind.code, "projekt_id"].astype(str))
         for measure in MEASURES.values():
             sub = results[results["projekt_id"].isin(pids) & (results["matt"] == measure.code)]
-            est = sub[sub["effekt"].notna()]
+            est = sub[sub["effekt"].notna() & (sub["medelfel"] > 0)]
             k = len(est)
             row: dict[str, Any] = {
                 "insats": kind.code, "insats_namn": kind.namn_sv, "insats_namn_en": kind.namn_en,
@@ -1060,9 +1124,9 @@ def _pooled_evidence(measure: Measure, k: int, good: int, halfwidth: float) -> t
         if k < r["delprojekt"]:
             sv.append(f"{k} delprojekt med skattning ({LEVELS[level][0]} kräver minst {r['delprojekt']})")
             en.append(f"{k} sub-projects with an estimate (needs at least {r['delprojekt']})")
-        if good < r["minst_mattliga"]:
-            sv.append(f"{good} delprojekt med minst måttligt underlag (kräver minst {r['minst_mattliga']})")
-            en.append(f"{good} sub-projects with at least moderate evidence (needs at least {r['minst_mattliga']})")
+        if good < r["andel_minst_mattliga"] * k:
+            sv.append(f"{good} av {k} delprojekt har minst måttligt underlag ({LEVELS[level][0]} kräver minst hälften)")
+            en.append(f"{good} of {k} sub-projects have at least moderate evidence (needs at least half)")
         if not halfwidth <= limit:
             sv.append(f"intervallet ±{i18n.fmt_number(halfwidth)} procentenheter är bredare än "
                       f"±{i18n.fmt_number(limit)}")
@@ -1136,11 +1200,28 @@ def run_cli(args: argparse.Namespace) -> int:
     return 0
 
 
+def _num(value: Any, decimals: int, lang: str) -> str:
+    """A number with a real minus sign, as in print ('−0,4'), and no sign on a rounded zero."""
+    if value is None or pd.isna(value):
+        return "."
+    body = i18n.fmt_number(abs(float(value)), decimals, lang)
+    return f"\u2212{body}" if float(value) < 0 and body.strip("0,.") else body
+
+
+def _signed(value: float, decimals: int, lang: str) -> str:
+    sign = "+" if value > 0 else ("\u2212" if value < 0 else "±")
+    body = _num(abs(value), decimals, lang)
+    if body.strip("0,.") == "":  # rounds to zero: no sign pretending a direction
+        sign = "±"
+    return f"{sign}{body} {'procentenheter' if lang == 'sv' else 'percentage points'}"
+
+
 def _interval_text(row: dict[str, Any] | pd.Series, lang: str) -> str:
+    decimals = MEASURES[row["matt"]].decimals if row["matt"] in MEASURES else 1
     ci = "95 % KI" if lang == "sv" else "95 % CI"
     to = "till" if lang == "sv" else "to"
-    return (f"{i18n.fmt_change(row['effekt'], '%', lang)} ({ci} {i18n.fmt_number(row['ki_lag'], 1, lang)} "
-            f"{to} {i18n.fmt_number(row['ki_hog'], 1, lang)})")
+    return (f"{_signed(float(row['effekt']), decimals, lang)} ({ci} {_num(row['ki_lag'], decimals, lang)} "
+            f"{to} {_num(row['ki_hog'], decimals, lang)})")
 
 
 def format_text(results: pd.DataFrame, pooled: pd.DataFrame, lang: str = "sv") -> str:
@@ -1161,9 +1242,12 @@ def format_text(results: pd.DataFrame, pooled: pd.DataFrame, lang: str = "sv") -
             unit = (("mån", "months") if r["period_enhet"] == "månad" else ("läsår", "school years"))[0 if sv else 1]
             n_t, n_c = int(r["antal_projektskolor"]), int(r["antal_jamforelseskolor"])
             pupils = i18n.fmt_number(r["antal_elever_projekt"], 0, lang)
-            counts = (f"{n_t} projektskol{'a' if n_t == 1 else 'or'}, {n_c} jämförelseskolor, {pupils} elever; "
+            yearly = r["period_enhet"] == "läsår"
+            who = ("avgångselever per läsår" if yearly else "elever") if sv else \
+                ("leavers per school year" if yearly else "pupils")
+            counts = (f"{n_t} projektskol{'a' if n_t == 1 else 'or'}, {n_c} jämförelseskolor, {pupils} {who}; "
                       f"{int(r['antal_fore'])} {unit} före, {int(r['antal_efter'])} efter") if sv else \
-                     (f"{n_t} project school{'s' if n_t != 1 else ''}, {n_c} comparison schools, {pupils} pupils; "
+                     (f"{n_t} project school{'s' if n_t != 1 else ''}, {n_c} comparison schools, {pupils} {who}; "
                       f"{int(r['antal_fore'])} {unit} before, {int(r['antal_efter'])} after")
             out.append(f"  {name}: {_interval_text(r, lang)}; {counts}; {label}")
         out.append("")
@@ -1175,8 +1259,9 @@ def format_text(results: pd.DataFrame, pooled: pd.DataFrame, lang: str = "sv") -
         if pd.isna(r["effekt"]):
             out.append(f"  {name}: {label} ({k} delprojekt)" if sv else f"  {name}: {label} ({k} sub-projects)")
             continue
-        spread = (f"median {i18n.fmt_number(r['median'], 1, lang)}, {i18n.fmt_number(r['lagsta'], 1, lang)}"
-                  f"–{i18n.fmt_number(r['hogsta'], 1, lang)}")
+        dec = MEASURES[r["matt"]].decimals if r["matt"] in MEASURES else 1
+        spread = (f"median {_num(r['median'], dec, lang)} ({'lägsta' if sv else 'lowest'} "
+                  f"{_num(r['lagsta'], dec, lang)}, {'högsta' if sv else 'highest'} {_num(r['hogsta'], dec, lang)})")
         out.append(f"  {name}: {_interval_text(r, lang)}; {k} {'delprojekt' if sv else 'sub-projects'}, "
                    f"{spread}; {label}")
     out += ["", rules_text(lang), ""]
