@@ -180,10 +180,11 @@ def ranked_bars(bars: Sequence[Bar], title: str, unit: str, lang: str = "sv", *,
     traces: list[dict] = [{
         "type": "bar", "orientation": "h", "y": labels, "x": values, "name": title,
         "marker": {"color": [b.colour for b in bars], "line": {"width": 0}},
-        "text": [b.text for b in bars], "textposition": "outside", "cliponaxis": False,
-        "textfont": {"size": 13}, "hovertext": [b.hover for b in bars],
-        "hovertemplate": "%{hovertext}<extra></extra>", "showlegend": False,
+        "hovertext": [b.hover for b in bars], "hovertemplate": "%{hovertext}<extra></extra>", "showlegend": False,
     }]
+    # the figures as a column right of the plot: never covered by the reference line or markers
+    annotations = [{"x": 1, "xref": "paper", "y": b.label, "yref": "y", "text": b.text, "showarrow": False,
+                    "xanchor": "left", "xshift": 8, "font": {"size": 13}} for b in bars if b.text]
     if any(b.previous is not None for b in bars):
         traces.append({
             "type": "scatter", "mode": "markers", "y": labels, "x": _clean([b.previous for b in bars]),
@@ -197,13 +198,14 @@ def ranked_bars(bars: Sequence[Bar], title: str, unit: str, lang: str = "sv", *,
             "y": [labels[0], labels[-1]], "name": reference[0],
             "line": {"color": REGION_COLOUR, "dash": "dot", "width": 2}, "hoverinfo": "skip",
         })
-    layout = base_layout(title, unit, lang, height=max(300, 26 * len(bars) + 170))
+    layout = base_layout(title, unit, lang, height=max(300, 24 * len(bars) + 170))
     _title_layout(layout, title)
     shown = [v for v in values if v is not None] + ([reference[1]] if reference and reference[1] else [])
-    top = x_max if x_max is not None else (max(shown) * 1.18 if shown else 1)
+    top = x_max if x_max is not None else (100.0 if unit == "%" else (max(shown) * 1.05 if shown else 1))
+    width = max((len(b.text) for b in bars), default=4)
     layout.update({
-        "hovermode": "closest", "bargap": 0.25,
-        "margin": {**layout["margin"], "t": layout["margin"]["t"] + 30, "l": 10, "r": 30},
+        "hovermode": "closest", "bargap": 0.25, "annotations": annotations,
+        "margin": {**layout["margin"], "t": layout["margin"]["t"] + 30, "l": 10, "r": 20 + 8 * width},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 13}},
         "xaxis": {"type": "linear", "range": [0, top], "ticksuffix": suffix, "separatethousands": True,
                   "gridcolor": "#e6e6e6", "zeroline": True, "zerolinecolor": "#8c8c8c",
@@ -224,7 +226,7 @@ def small_multiples(panels: Sequence[tuple[str, Sequence[Line]]], title: str, un
     n = max(1, len(panels))
     cols = max(1, min(cols, n))
     rows = math.ceil(n / cols)
-    gap_x, gap_y = 0.08, 0.16 / max(1, rows - 1) if rows > 1 else 0.0
+    gap_x, gap_y = 0.08, (0.2 if rows > 1 else 0.0)
     width = (1 - gap_x * (cols - 1)) / cols
     height = (1 - gap_y * (rows - 1)) / rows
     layout = base_layout(title, unit, lang, height=rows * row_height + 150)
@@ -233,8 +235,12 @@ def small_multiples(panels: Sequence[tuple[str, Sequence[Line]]], title: str, un
     layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.08 if rows > 1 else -0.16, "x": 0,
                         "font": {"size": 13}}
     layout.pop("xaxis"), layout.pop("yaxis")
+    cats = list(dict.fromkeys(str(x) for _, lines in panels for line in lines for x in line.x))
+    step = max(1, math.ceil(len(cats) / (4 if cols > 1 else 6)))
+    shown = cats[::-1][::step][::-1]  # always label the latest year
     base_x = {"showgrid": False, "linecolor": "#8c8c8c", "ticks": "outside", "type": "category",
-              "tickfont": {"size": 11}}
+              "tickfont": {"size": 12}, "tickangle": 0, "tickvals": shown, "ticktext": shown,
+              "categoryorder": "array", "categoryarray": cats}
     base_y = {"gridcolor": "#e6e6e6", "zeroline": False, "ticksuffix": "\u00a0%" if unit == "%" else "",
               "separatethousands": True, "tickfont": {"size": 12}}
     annotations, traces, seen = [], [], set()
@@ -244,8 +250,10 @@ def small_multiples(panels: Sequence[tuple[str, Sequence[Line]]], title: str, un
         x0 = c * (width + gap_x)
         y1 = 1 - r * (height + gap_y)
         suffix = "" if i == 0 else str(i + 1)
-        layout[f"xaxis{suffix}"] = {**base_x, "domain": [x0, x0 + width], "anchor": f"y{suffix}"}
-        layout[f"yaxis{suffix}"] = {**base_y, "domain": [y1 - height, y1], "anchor": f"x{suffix}",
+        x_dom = [max(0.0, round(x0, 6)), min(1.0, round(x0 + width, 6))]  # float noise: -5e-17 is invalid
+        y_dom = [max(0.0, round(y1 - height, 6)), min(1.0, round(y1, 6))]
+        layout[f"xaxis{suffix}"] = {**base_x, "domain": x_dom, "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {**base_y, "domain": y_dom, "anchor": f"x{suffix}",
                                     **({"range": list(y_range)} if y_range else {}),
                                     **({"matches": "y"} if i else {})}
         annotations.append({"text": f"<b>{name}</b>", "x": x0, "y": y1, "xref": "paper", "yref": "paper",
@@ -272,7 +280,7 @@ def small_multiples(panels: Sequence[tuple[str, Sequence[Line]]], title: str, un
             if legend_key:
                 seen.add(legend_key)
     layout["annotations"] = annotations
-    layout["margin"]["t"] += 20
+    layout["margin"]["t"] += 36
     return {"data": traces, "layout": layout}
 
 
@@ -308,7 +316,9 @@ def gap_figure(lines: Sequence[Line], title: str, unit: str, lang: str = "sv", *
     vals = [v for line in lines for v in _clean(line.y) if v is not None]
     bound = max([abs(v) for v in vals] + [1.0]) * 1.2
     layout["yaxis"].update({"zeroline": True, "zerolinecolor": "#595959", "zerolinewidth": 1.5,
-                            "range": [-bound, bound]})
+                            "range": [-bound, bound], "automargin": True,
+                            "title": {"text": y_title, "font": {"size": 13}, "standoff": 8}})
+    layout["margin"]["l"] = 80
     return {"data": traces, "layout": layout}
 
 
@@ -359,7 +369,7 @@ def grouped_bars(categories: Sequence[str], series: Sequence[BarSeries], title: 
     layout.update({"hovermode": "closest", "barmode": "group", "bargap": 0.22, "bargroupgap": 0.05,
                    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 13}}})
     layout["margin"]["t"] += 30
-    layout["xaxis"].update({"domain": [0, main_w], "tickfont": {"size": 12}})
+    layout["xaxis"].update({"domain": [0, main_w], "tickfont": {"size": 12}, "tickangle": 0})
     if unit == "%":
         layout["yaxis"]["range"] = [0, 109]
     if extra:
@@ -367,7 +377,7 @@ def grouped_bars(categories: Sequence[str], series: Sequence[BarSeries], title: 
         layout["xaxis2"] = {"domain": [main_w + 0.08, 1], "anchor": "y2", "type": "category", "showgrid": False,
                             "linecolor": "#8c8c8c", "tickfont": {"size": 12}}
         layout["yaxis2"] = {"anchor": "x2", "gridcolor": "#e6e6e6", "separatethousands": True,
-                            "range": [0, max(ev + [1]) * 1.15], "title": {"text": extra[1]}}
+                            "range": [0, max(ev) * 1.15 if ev else 340]}
     return {"data": traces, "layout": layout}
 
 
@@ -387,7 +397,7 @@ def fmt_number_short(value: float | None, marker: str | None, lang: str) -> str:
 SEQUENTIAL_BLUES = [[0.0, "#deebf7"], [0.25, "#9ecae1"], [0.5, "#6baed6"], [0.75, "#2171b5"],
                     [1.0, "#08306b"]]
 WITHHELD_FILL = "#ffffff"  # map areas / heatmap cells without a figure: white with a grey edge
-SEASON_OLD = "#9ecae1"     # older school years in the seasonal chart; the latest is PALETTE[0]
+GAP_FILL = "#f2f2f2"        # heatmap cells without a figure: light grey, with their marker as text
 
 #: Folder with the local world topojson stub (Plotly's geo fetches one even with the base map off).
 TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "static" / "topojson"
@@ -450,8 +460,9 @@ def heatmap_figure(z: Sequence[Sequence[float | None]], x: Sequence[str], y: Seq
                    zrange: tuple[float, float] | None = None) -> dict:
     """Rows (schools) × columns (months), coloured by value; cells without a figure stay white.
 
-    Why white gaps: a withheld figure must never look like a low value, so it gets no colour at
-    all and its cell text / hover says '..'. Height grows with the rows so names stay readable.
+    Why grey gaps with text: a withheld figure must never look like a low value, so it gets no
+    colour of the scale, and its marker ('..') is printed in the cell and shown in the hover.
+    Height grows with the rows so names stay readable.
     """
     suffix = "\u00a0%" if unit == "%" else ""
     rows = len(y)
@@ -468,18 +479,28 @@ def heatmap_figure(z: Sequence[Sequence[float | None]], x: Sequence[str], y: Seq
         trace["text"] = [list(r) for r in text]
         trace["texttemplate"] = "%{text}"
         trace["textfont"] = {"size": 11}
-    layout = base_layout(title, unit, lang, height=max(320, 150 + 24 * rows))
+    gaps = [(xv, yv, tv, hv) for zr, yv, tr, hr in zip(z, y, text, hover, strict=True)
+            for v, xv, tv, hv in zip(_clean(zr), x, tr, hr, strict=True) if v is None]
+    data = [trace]
+    if gaps:  # withheld / missing cells: their marker printed on the empty (light grey) cell
+        data.append({"type": "scatter", "mode": "text", "x": [g[0] for g in gaps], "y": [g[1] for g in gaps],
+                     "text": [g[2] for g in gaps], "textfont": {"size": 12, "color": "#1a1a1a"},
+                     "hovertext": [g[3] for g in gaps], "hovertemplate": "%{hovertext}<extra></extra>",
+                     "showlegend": False})
+    row_h = 24 if rows <= 40 else 19
+    layout = base_layout(title, unit, lang, height=max(320, 150 + row_h * rows))
     _title_layout(layout, title)
     layout.update({
-        "hovermode": "closest", "plot_bgcolor": WITHHELD_FILL,
+        "hovermode": "closest", "plot_bgcolor": GAP_FILL,
         "margin": {**layout["margin"], "l": 10, "r": 10, "b": 30},
         "xaxis": {"type": "category", "side": "top", "showgrid": False, "ticks": "", "tickfont": {"size": 12},
-                  "categoryorder": "array", "categoryarray": list(x)},
+                  "categoryorder": "array", "categoryarray": list(x), "tickangle": 0,
+                  "tickvals": list(x), "ticktext": [str(v).replace(" ", "<br>", 1) for v in x]},
         "yaxis": {"type": "category", "autorange": "reversed", "automargin": True, "showgrid": False,
                   "ticks": "", "tickfont": {"size": 12}},
     })
-    layout["margin"]["t"] += 30  # room for the month labels above the grid
-    return {"data": [trace], "layout": layout}
+    layout["margin"]["t"] += 40  # room for the two-line month labels above the grid
+    return {"data": data, "layout": layout}
 
 
 def change_bars_figure(labels: Sequence[str], values: Sequence[float | None], texts: Sequence[str],
@@ -515,7 +536,7 @@ def choropleth_figure(geojson: dict, locations: Sequence[str], z: Sequence[float
                       title: str, lang: str = "sv", *, unit: str = "%", colorbar_title: str = "",
                       selected: Sequence[str] = (), missing: Sequence[str] = (),
                       missing_hovers: Sequence[str] = (), zrange: tuple[float, float] | None = None,
-                      height: int = 640) -> dict:
+                      height: int = 700) -> dict:
     """A map of areas in `geojson` (features with `id` = kommun_kod) coloured by `z`.
 
     Areas in `missing` (withheld or no figure) are drawn white with their marker in the hover,
@@ -558,4 +579,320 @@ def choropleth_figure(geojson: dict, locations: Sequence[str], z: Sequence[float
     })
     layout.pop("xaxis", None)
     layout.pop("yaxis", None)
+    return {"data": traces, "layout": layout}
+
+
+# --------------------------------------------------------------------------- Presentation / slides
+
+#: Smallest font (px) on a projector: read from the back of a room on a 1920×1080 screen.
+PROJECTOR_MIN_FONT = 24
+PROJECTOR_SCALE = 1.8  # fonts grow by this much (at least to PROJECTOR_MIN_FONT)
+PROJECTOR_LINE_SCALE = 1.6  # line widths and marker sizes grow by this much
+
+
+def projector_layout(fig: dict, *, min_font: int = PROJECTOR_MIN_FONT, scale: float = PROJECTOR_SCALE,
+                     height: int | None = None, width: int | None = None, title: bool = True) -> dict:
+    """A copy of `fig` for a projector or a slide: every text at least `min_font` px, thicker lines.
+
+    Why a copy and not another builder: the projector must show exactly the chart the page
+    shows (same data, colours, markers), only readable from the back of a room. With
+    `title=False` the title is left out, for screens and slides that print it as a heading.
+    A legend placed under the plot moves to its right, where bigger text cannot collide with
+    the x-axis labels.
+    """
+    import copy
+    import re
+
+    out = copy.deepcopy(fig)
+    layout = out.setdefault("layout", {})
+
+    def big(size: Any, default: float = 14) -> int:
+        try:
+            base = float(size)
+        except (TypeError, ValueError):
+            base = default
+        return max(min_font, round(base * scale))
+
+    def grow_font(holder: dict, key: str = "font", default: float = 14) -> None:
+        font = holder.setdefault(key, {})
+        if isinstance(font, dict):
+            font["size"] = big(font.get("size"), default)
+
+    def thicker(value: Any) -> Any:
+        return round(float(value) * PROJECTOR_LINE_SCALE, 1) if isinstance(value, int | float) else value
+
+    grow_font(layout)
+    margin = layout.setdefault("margin", {})
+    for side in ("l", "r", "b"):
+        if isinstance(margin.get(side), int | float):
+            margin[side] = round(margin[side] * 1.3)
+    if title:
+        layout.setdefault("title", {})
+        if isinstance(layout["title"], str):
+            layout["title"] = {"text": layout["title"]}
+        grow_font(layout["title"], default=18)
+        layout["title"].setdefault("pad", {"l": 16})  # maps have no left margin: keep the title off the edge
+        margin["t"] = round(margin.get("t", 60) * 1.6)
+    else:
+        lines = str((layout.get("title") or {}).get("text", "") if isinstance(layout.get("title"), dict)
+                    else layout.get("title", "")).count("<br>") + 1
+        layout["title"] = {"text": ""}
+        top_legend = isinstance(layout.get("legend"), dict) and float(layout["legend"].get("y", 0) or 0) >= 1
+        margin["t"] = max(24, round(margin.get("t", 60) - 40 - 24 * (lines - 1))) + (30 if top_legend else 0)
+    legend = layout.setdefault("legend", {})
+    grow_font(legend, default=13)
+    if legend.get("orientation") == "h" and float(legend.get("y", 1) or 0) < 0:
+        legend.update({"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})
+    layout.setdefault("hoverlabel", {})
+    grow_font(layout["hoverlabel"], default=13)
+    for key, axis in list(layout.items()):
+        if re.fullmatch(r"[xy]axis\d*", key) and isinstance(axis, dict):
+            grow_font(axis, "tickfont")
+            axis["automargin"] = True
+            if isinstance(axis.get("title"), dict):
+                grow_font(axis["title"])
+            elif isinstance(axis.get("title"), str):
+                axis["title"] = {"text": axis["title"], "font": {"size": big(None)}}
+            for width_key in ("linewidth", "zerolinewidth"):
+                if isinstance(axis.get(width_key), int | float):
+                    axis[width_key] = thicker(axis[width_key])
+        if re.fullmatch(r"coloraxis\d*", key) and isinstance(axis, dict) and isinstance(axis.get("colorbar"), dict):
+            _grow_colorbar(axis["colorbar"], big)
+    for note in layout.get("annotations") or []:
+        if isinstance(note, dict):
+            grow_font(note, default=14)
+    for trace in out.get("data") or []:
+        if "textfont" in trace or trace.get("text") is not None or trace.get("texttemplate"):
+            grow_font(trace, "textfont", default=13)
+        line = trace.get("line")
+        if isinstance(line, dict) and "width" in line:
+            line["width"] = thicker(line["width"])
+        marker = trace.get("marker")
+        if isinstance(marker, dict):
+            if "size" in marker:
+                marker["size"] = thicker(marker["size"])
+            if isinstance(marker.get("line"), dict) and "width" in marker["line"]:
+                mline = marker["line"]
+                mline["width"] = [thicker(w) for w in mline["width"]] if isinstance(mline["width"], list) \
+                    else thicker(mline["width"])
+        if isinstance(trace.get("colorbar"), dict):
+            _grow_colorbar(trace["colorbar"], big)
+    if height is not None:
+        layout["height"] = height
+    if width is not None:
+        layout["width"] = width
+    return out
+
+
+def _grow_colorbar(colorbar: dict, big: Any) -> None:
+    colorbar.setdefault("tickfont", {})["size"] = big(colorbar.get("tickfont", {}).get("size"))
+    title = colorbar.get("title")
+    if isinstance(title, dict):
+        title.setdefault("font", {})["size"] = big(title.get("font", {}).get("size"))
+        if isinstance(title.get("text"), str):  # Plotly places a turned title by its first line only
+            title["text"] = title["text"].replace("<br>", " ")
+    if isinstance(colorbar.get("thickness"), int | float):
+        colorbar["thickness"] = round(colorbar["thickness"] * PROJECTOR_LINE_SCALE)
+
+
+# --------------------------------------------------------------------------- Delprojekt (sub-projects)
+
+#: Evidence level -> colour and marker: darker and filled for stronger evidence, so the label
+#: never rests on colour alone (the text beside each row names it too).
+EVIDENCE_STYLE: dict[str, tuple[str, str]] = {
+    "stark": ("#08306b", "diamond"),
+    "mattlig": ("#2171b5", "circle"),
+    "svag": ("#6e6e6e", "circle-open"),
+    "for_lite": ("#bdbdbd", "x-thin-open"),
+}
+PROJECT_COLOUR = PALETTE[0]       # the project schools' line
+COMPARISON_COLOUR = FORBUND_COLOUR  # the comparison schools' line (dashed grey)
+STATUS_COLOURS = {"planerat": "#E69F00", "pagar": "#009E73", "avslutat": "#595959"}
+
+
+@dataclass
+class ForestRow:
+    """One row of a forest plot: an estimate with its interval, or only a text when there is none."""
+
+    label: str  # left, as the y tick label (may hold '<br>' for a second line)
+    estimate: float | None
+    low: float | None
+    high: float | None
+    level: str = "for_lite"  # evidence level code (EVIDENCE_STYLE)
+    text: str = ""  # right of the plot: the figures and the evidence label
+    hover: str = ""
+    points: list[float] = field(default_factory=list)  # the single estimates behind a pooled one
+    points_hover: list[str] = field(default_factory=list)
+
+
+def forest_figure(rows: Sequence[ForestRow], title: str, lang: str = "sv", *, x_title: str = "",
+                  level_names: dict[str, str] | None = None, points_name: str = "",
+                  row_height: int = 58) -> dict:
+    """Horizontal points with 95 % interval whiskers, first row on top, a zero line.
+
+    Why this shape (EEF / Cochrane style): the estimate and its uncertainty are read together,
+    and the zero line shows at once whether "no effect" lies inside the interval. Rows keep the
+    order given (never sorted by size: the page must not rank projects on raw figures). Rows
+    without an estimate keep their place with their text, so a missing estimate is visible.
+    """
+    labels = [r.label for r in rows]
+    names = level_names or {}
+    traces: list[dict] = [{  # holds every category, so rows without an estimate keep their place
+        "type": "scatter", "mode": "markers", "x": [0] * len(rows), "y": labels, "marker": {"opacity": 0},
+        "hoverinfo": "skip", "showlegend": False,
+    }]
+    dots = [(p, r.label, (r.points_hover[i] if i < len(r.points_hover) else ""))
+            for r in rows for i, p in enumerate(_clean(r.points)) if p is not None]
+    if dots:
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": points_name, "x": [d[0] for d in dots],
+            "y": [d[1] for d in dots], "hovertext": [d[2] for d in dots],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "marker": {"symbol": "circle-open", "size": 8, "color": "#8c8c8c", "line": {"width": 1.2}},
+        })
+    for level, (colour, symbol) in EVIDENCE_STYLE.items():
+        picked = [r for r in rows if r.level == level and _clean([r.estimate])[0] is not None]
+        if not picked:
+            continue
+        est = [float(r.estimate) for r in picked]  # type: ignore[arg-type]
+        lows = [v if v is not None else e for v, e in zip(_clean([r.low for r in picked]), est, strict=True)]
+        highs = [v if v is not None else e for v, e in zip(_clean([r.high for r in picked]), est, strict=True)]
+        lo = [e - v for e, v in zip(est, lows, strict=True)]
+        hi = [v - e for e, v in zip(est, highs, strict=True)]
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": names.get(level, level), "x": est,
+            "y": [r.label for r in picked], "hovertext": [r.hover for r in picked],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "marker": {"symbol": symbol, "size": 14, "color": colour, "line": {"width": 2, "color": colour}},
+            "error_x": {"type": "data", "symmetric": False, "array": hi, "arrayminus": lo, "color": colour,
+                        "thickness": 2.5, "width": 7},
+        })
+    values = [v for r in rows for v in _clean([r.low, r.high, r.estimate, *r.points]) if v is not None] + [0.0]
+    lo_x, hi_x = min(values), max(values)
+    pad = max((hi_x - lo_x) * 0.08, 0.05)
+    annotations = [{"x": 1, "xref": "paper", "y": r.label, "yref": "y", "text": r.text, "showarrow": False,
+                    "xanchor": "left", "xshift": 10, "align": "left", "font": {"size": 13}} for r in rows if r.text]
+    width = max((max((len(part) for part in r.text.split("<br>")), default=0) for r in rows), default=10)
+    layout = base_layout(title, "", lang, height=max(260, row_height * len(rows) + 190))
+    _title_layout(layout, title)
+    layout.update({
+        "hovermode": "closest", "annotations": annotations,
+        "margin": {**layout["margin"], "l": 10, "r": 24 + int(7.2 * width), "b": 100},
+        # under the axis title, anchored to the figure's bottom: a legend that wraps onto two lines on a
+        # narrow screen grows downwards instead of into the title
+        "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
+                   "font": {"size": 13}},
+        "xaxis": {"type": "linear", "range": [lo_x - pad, hi_x + pad], "gridcolor": "#e6e6e6",
+                  "zeroline": True, "zerolinecolor": "#1a1a1a", "zerolinewidth": 2, "separatethousands": True,
+                  "title": {"text": x_title, "font": {"size": 13}}, "automargin": True},
+        "yaxis": {"type": "category", "autorange": "reversed", "automargin": True, "ticks": "",
+                  "tickfont": {"size": 13}, "categoryorder": "array", "categoryarray": labels, "showgrid": True,
+                  "gridcolor": "#f2f2f2"},
+    })
+    return {"data": traces, "layout": layout}
+
+
+@dataclass
+class TimelineRow:
+    """One bar of a timeline: a sub-project from its start to its end."""
+
+    label: str
+    start: Any  # date
+    end: Any  # date
+    group: str  # status code: planerat / pagar / avslutat
+    hover: str = ""
+
+
+def timeline_figure(rows: Sequence[TimelineRow], title: str, lang: str = "sv", *,
+                    group_names: dict[str, str] | None = None, today: Any = None, today_label: str = "",
+                    ticks: tuple[list[str], list[str]] | None = None) -> dict:
+    """Horizontal bars from start to end on a date axis, one per row (first on top), a 'today' line.
+
+    Bars are coloured by status with a legend naming it (and the hover says it too). `ticks`
+    are (ISO dates, labels): Plotly's own date labels would be English month names.
+    """
+    import datetime as _dt
+
+    names = group_names or {}
+    labels = [r.label for r in rows]
+    traces: list[dict] = []
+    for group, colour in STATUS_COLOURS.items():
+        picked = [r for r in rows if r.group == group]
+        if not picked:
+            continue
+        ms = [(_dt.datetime.combine(r.end, _dt.time()) - _dt.datetime.combine(r.start, _dt.time())).days
+              * 86_400_000 for r in picked]
+        traces.append({
+            "type": "bar", "orientation": "h", "name": names.get(group, group), "y": [r.label for r in picked],
+            "x": ms, "base": [r.start.isoformat() for r in picked], "marker": {"color": colour},
+            "hovertext": [r.hover for r in picked], "hovertemplate": "%{hovertext}<extra></extra>",
+        })
+    layout = base_layout(title, "", lang, height=max(300, 26 * len(rows) + 170))
+    _title_layout(layout, title)
+    shapes, notes = [], []
+    if today is not None:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": today.isoformat(),
+                       "x1": today.isoformat(), "y0": 0, "y1": 1, "line": {"color": "#1a1a1a", "dash": "dot",
+                                                                         "width": 2}})
+        notes.append({"x": today.isoformat(), "xref": "x", "y": 1, "yref": "paper", "text": today_label,
+                      "showarrow": False, "xanchor": "left", "yanchor": "bottom", "xshift": 4, "font": {"size": 12}})
+    layout.update({
+        "hovermode": "closest", "barmode": "overlay", "bargap": 0.3, "shapes": shapes, "annotations": notes,
+        "margin": {**layout["margin"], "l": 10, "b": 80},
+        "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
+                   "font": {"size": 13}},
+        "xaxis": {"type": "date", "gridcolor": "#e6e6e6", "linecolor": "#8c8c8c", "ticks": "outside",
+                  **({"tickmode": "array", "tickvals": ticks[0], "ticktext": ticks[1]} if ticks else {})},
+        "yaxis": {"type": "category", "autorange": "reversed", "automargin": True, "ticks": "",
+                  "tickfont": {"size": 12}, "categoryorder": "array", "categoryarray": labels},
+    })
+    return {"data": traces, "layout": layout}
+
+
+def before_after_figure(lines: Sequence[Line], title: str, unit: str, lang: str = "sv", *, start: Any,
+                        start_label: str, hover_texts: Sequence[Sequence[str]] = (),
+                        ticks: tuple[list[str], list[str]] | None = None,
+                        y_range: tuple[float, float] | None = None, height: int = 430,
+                        band: tuple[str, str, str] | None = None) -> dict:
+    """Two lines on a date axis (project schools, comparison schools) with a vertical line at the start.
+
+    `x` of each Line holds ISO dates; a None in `y` breaks the line (between the periods
+    before and after). `hover_texts` (one list per line) give the full hover text per point,
+    e.g. '2023-01: 8,3 % (593 elever)', so the hover never shows Plotly's English dates.
+    `band` = (from, to, label) shades a period left out of the comparison (the starting läsår).
+    """
+    traces = []
+    for i, line in enumerate(lines):
+        style = {"entity": {"width": 3}, "forbund": {"width": 2.5, "dash": "dash"},
+                 "region": {"width": 2, "dash": "dot"}}[line.kind]
+        colour = line.colour or {"forbund": FORBUND_COLOUR, "region": REGION_COLOUR}.get(line.kind, PALETTE[0])
+        texts = list(hover_texts[i]) if i < len(hover_texts) else ["" for _ in line.x]
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": line.name, "x": [str(x) for x in line.x],
+            "y": _clean(line.y), "line": {"color": colour, **style},
+            "marker": {"size": 6 if line.kind == "entity" else 5, "color": colour},
+            "text": texts, "hovertemplate": "%{fullData.name}<br>%{text}<extra></extra>", "connectgaps": False,
+        })
+    layout = base_layout(title, unit, lang, height=height)
+    _title_layout(layout, title)
+    layout.update({
+        "hovermode": "closest",
+        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": start.isoformat(), "x1": start.isoformat(),
+                    "y0": 0, "y1": 1, "line": {"color": "#1a1a1a", "width": 2}}],
+        "annotations": [{"x": start.isoformat(), "xref": "x", "y": 1, "yref": "paper", "text": start_label,
+                         "showarrow": False, "xanchor": "left", "yanchor": "bottom", "xshift": 4,
+                         "font": {"size": 13}}],
+    })
+    if band:
+        layout["shapes"].insert(0, {"type": "rect", "xref": "x", "yref": "paper", "x0": band[0], "x1": band[1],
+                                    "y0": 0, "y1": 1, "fillcolor": GAP_FILL, "line": {"width": 0},
+                                    "layer": "below"})
+        traces.append({"type": "scatter", "mode": "markers", "x": [None], "y": [None], "name": band[2],
+                       "marker": {"symbol": "square", "size": 14, "color": GAP_FILL,
+                                  "line": {"color": "#bdbdbd", "width": 1}}, "hoverinfo": "skip"})
+    layout["margin"]["t"] += 20
+    layout["xaxis"] = {"type": "date", "showgrid": False, "linecolor": "#8c8c8c", "ticks": "outside",
+                       **({"tickmode": "array", "tickvals": ticks[0], "ticktext": ticks[1]} if ticks else {})}
+    if y_range:
+        layout["yaxis"]["range"] = list(y_range)
     return {"data": traces, "layout": layout}

@@ -65,13 +65,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "copy_link": ("Adressen i webbläsaren sparar ditt urval – kopiera den för att dela vyn.",
                   "The address in the browser keeps your selection – copy it to share this view."),
     "region_vg": ("Hela Plug Innan-regionen", "The whole Plug Innan region"),
-    "withheld_legend": ("”..” betyder att uppgiften inte visas eftersom den bygger på färre än {n} elever.",
-                        "“..” means the figure is withheld because it is based on fewer than {n} pupils."),
+    "withheld_legend": ("”..” betyder att uppgiften inte visas eftersom den bygger på färre än {n} elever "
+                        "eller skulle kunna räknas fram ur sådana uppgifter.",
+                        "“..” means the figure is withheld because it is based on fewer than {n} pupils "
+                        "or could be worked out from such figures."),
     "approx_legend": ("”~100” betyder nästan 100 %: högst fyra elever saknade behörighet (Skolverkets markering).",
                       "“~100” means almost 100 %: at most four pupils were not eligible (Skolverket's marker)."),
     "missing_legend": ("”.” betyder att uppgift saknas.", "“.” means the figure is missing."),
     "source": ("Källa", "Source"),
     "kalla_publicerad": ("publicerad kommunsiffra", "published municipal figure"),
+    "kalla_delvis": ("publicerad kommunsiffra; mått som saknas där är beräknade från skolorna",
+                     "published municipal figure; measures missing there are computed from the schools"),
     "kalla_beraknad": ("beräknad från skolornas siffror, vägd med antal elever",
                        "computed from the schools' figures, weighted by pupils"),
     # --- database problems ---
@@ -97,6 +101,11 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
     sv, en = TEXTS.get(key) or MEASURES.get(key, (key, key))[:2]
     text = en if lang == "en" and en else sv
     return text.format(**fmt) if fmt else text
+
+
+def kalla_label(code: object, lang: str = DEFAULT_LANG) -> str:
+    """Where a kommun figure comes from, in words: publicerad / delvis / beraknad."""
+    return t(f"kalla_{code}", lang) if code in ("publicerad", "delvis", "beraknad") else ""
 
 
 def measure_label(code: str, lang: str = DEFAULT_LANG) -> str:
@@ -318,6 +327,11 @@ TEXTS.update({
         "statistics per school or municipality."),
     "franvaro_no_data": ("Det finns inga frånvarouppgifter inlästa för det här urvalet.",
                          "No absence figures are loaded for this selection."),
+    "abs_h_trend": ("Frånvaro över tid", "Absence over time"),
+    "abs_h_threshold": ("Elever med hög frånvaro", "Pupils with high absence"),
+    "abs_h_season": ("Läsåren jämförda", "School years compared"),
+    "abs_h_schools": ("Skolorna i en kommun", "The schools of one municipality"),
+    "abs_h_warning": ("Tidig varning: var ökar frånvaron?", "Early warning: where is absence rising?"),
     "threshold_label": ("Gräns för hög frånvaro", "Threshold for high absence"),
     "threshold_help": ("Andelen elever vars frånvaro under månaden var minst så här stor. 10 % är den brittiska "
                        "gränsen för långvarig frånvaro, 15 % den svenska kartläggningens och 50 % allvarlig "
@@ -371,9 +385,9 @@ TEXTS.update({
                       "No school in {kommun} has enough pupils to be shown in {lasar}."),
     "abs_heat_pupils": ("{n} elever", "{n} pupils"),
     "abs_heat_legend": ("Skolorna står med högst genomsnittlig frånvaro överst; siffran inom parentes är antalet "
-                        "elever i genomsnitt per månad. Vita rutor med ”..” visas inte.",
+                        "elever i genomsnitt per månad. Grå rutor med ”..” visas inte (färre än {m} elever).",
                         "Schools with the highest average absence are on top; the number in brackets is the "
-                        "average number of pupils per month. White cells with “..” are withheld."),
+                        "average number of pupils per month. Grey cells with “..” are withheld (fewer than {m} pupils)."),
     "col_school": ("Skola", "School"),
     "col_kommun": ("Kommun", "Municipality"),
     "col_month": ("Månad", "Month"),
@@ -424,6 +438,8 @@ TEXTS.update({
         "{lo_n} pupils) of the {count} municipalities with a figure{missing}."),
     "map_missing": ("; {w} kommuner saknar uppgift eller visas som ”..”",
                     "; {w} municipalities have no figure or show “..”"),
+    "map_missing_one": ("; 1 kommun saknar uppgift eller visas som ”..”",
+                        "; 1 municipality has no figure or shows “..”"),
     "map_no_data": ("Det finns inga uppgifter för {measure} läsåret {lasar}.",
                     "There are no figures for {measure} in {lasar}."),
     "map_hover_pupils": ("{n} elever", "{n} pupils"),
@@ -437,4 +453,582 @@ TEXTS.update({
                          "månader; andelen elever med hög frånvaro är ett genomsnitt över månaderna.",
                          "Absence for a school year is absent time as a percentage of scheduled time over its "
                          "months; the share of pupils with high absence is an average over the months."),
+})
+
+TEXTS.update({
+    # --- Behörighet (views/eligibility.py, pages/behorighet.py) ---
+    "be_intro": ("Hur stor andel av eleverna i årskurs 9 blir behöriga till gymnasiet, blir det bättre och hur står "
+                 "sig kommunerna mot varandra och mot hela regionen? Välj mått här; kommuner, läsår och kön väljer du "
+                 "i menyn till vänster.",
+                 "What share of year 9 pupils become eligible for upper secondary school, is it improving, and how "
+                 "do the municipalities compare with each other and with the whole region? Choose the measure here; "
+                 "municipalities, school years and gender in the menu on the left."),
+    "be_measure": ("Mått", "Measure"),
+    "be_h_trend": ("Utveckling över tid", "Trend over time"),
+    "be_h_rank": ("Kommunerna jämförda", "Municipalities compared"),
+    "be_h_gender": ("Flickor och pojkar", "Girls and boys"),
+    "be_h_kinds": ("Programtyper och meritvärde", "Programme types and merit rating"),
+    "be_h_schools": ("Skolorna", "The schools"),
+    "be_h_school": ("En skolas utveckling", "One school over time"),
+    "be_pick_kommun": ("Välj en eller flera kommuner i menyn till vänster för att se deras skolor.",
+                       "Pick one or more municipalities in the menu on the left to see their schools."),
+    "be_school_pick": ("Välj skola", "Choose a school"),
+    "be_schools_note": ("Skolorna visas alltid med antalet elever bakom varje siffra: i små skolor kan några få elever "
+                        "flytta andelen många procentenheter från ett år till nästa.",
+                        "Schools are always shown with the number of pupils behind each figure: at a small school "
+                        "a few pupils can move the share by many percentage points from one year to the next."),
+    "be_gender_note": ("Flickor och pojkar skyddas tillsammans: har en av grupperna färre än 10 elever visas ingen "
+                       "av dem, så att den dolda inte kan räknas fram ur totalen.",
+                       "Girls and boys are protected together: if one group has fewer than 10 pupils neither is "
+                       "shown, so the hidden one cannot be worked out from the total."),
+    "be_since_year": (" sedan {year}", " since {year}"),
+    "be_tile_based_on": ("{subject}. Bygger på {n} elever i årskurs 9.", "{subject}. Based on {n} year 9 pupils."),
+    "be_tile_gender": ("Flickor / pojkar {year}", "Girls / boys {year}"),
+    "be_tile_gender_help": ("Skillnad flickor − pojkar: {gap}.", "Difference girls − boys: {gap}."),
+    "be_tile_pupils": ("Elever i årskurs 9 {year}", "Year 9 pupils {year}"),
+    "be_tile_pupils_help": ("Elever som fått eller borde ha fått betyg i minst ett ämne: underlaget för andelarna.",
+                            "Pupils who got, or should have got, a grade in at least one subject: the base of the "
+                            "shares."),
+    "be_trend_change": (", {change} jämfört med {year}", ", {change} compared with {year}"),
+    "be_trend_one": ("i {subject} var {label} {value} läsåret {year}{change}",
+                     "in {subject} {label} was {value} in {year}{change}"),
+    "be_trend_many": ("läsåret {year} var {label} högst i {hi} ({hi_v}) och lägst i {lo} ({lo_v}) av de valda",
+                      "in {year} {label} was highest in {hi} ({hi_v}) and lowest in {lo} ({lo_v}) of those "
+                      "selected"),
+    "be_trend_region": ("hela Plug Innan-regionen låg på {value} läsåret {year}",
+                        "the whole Plug Innan region stood at {value} in {year}"),
+    "be_kalla_all_published": ("Kommunsiffrorna är publicerade, inte beräknade från skolorna.",
+                               "The municipal figures are as published, not computed from the schools."),
+    "be_kalla_all_computed": ("Kommunsiffrorna är beräknade från skolornas siffror, vägda med antal elever.",
+                              "The municipal figures are computed from the schools' figures, weighted by pupils."),
+    "be_kalla_mixed": ("Kommunsiffrorna är publicerade utom för {names}, där de är beräknade från skolornas siffror.",
+                       "The municipal figures are as published except for {names}, where they are computed from "
+                       "the schools' figures."),
+    "be_pupils_word": ("elever", "pupils"),
+    "be_change_since": ("{change} sedan {year}", "{change} since {year}"),
+    "be_region_short": ("Plug Innan-regionen", "the Plug Innan region"),
+    "be_rank_title": ("{label} per kommun i {scope} {year}", "{label} by municipality in {scope}, {year}"),
+    "be_region_ref": ("Hela regionen: {value}", "Whole region: {value}"),
+    "be_kommun_ref": ("{name}, hela kommunen: {value}", "{name}, whole municipality: {value}"),
+    "be_rank_previous": ("Värdet läsåret {year}", "Value in {year}"),
+    "be_col_rank": ("Plats", "Rank"),
+    "be_col_kommun": ("Kommun", "Municipality"),
+    "be_col_change": ("Förändring ({unit})", "Change ({unit})"),
+    "be_unit_pe": ("procentenheter", "percentage points"),
+    "be_unit_p": ("poäng", "points"),
+    "be_rank_sum": ("läsåret {year} var {label} högst i {hi} ({hi_v}) och lägst i {lo} ({lo_v}) av {n} kommuner; "
+                    "hela regionen låg på {region}",
+                    "in {year} {label} was highest in {hi} ({hi_v}) and lowest in {lo} ({lo_v}) of {n} "
+                    "municipalities; the whole region stood at {region}"),
+    "be_rank_pick": ("; {name} låg på plats {rank} med {value}{change}", "; {name} ranked {rank} with {value}{change}"),
+    "be_rank_pick_change": (" ({change} sedan {year})", " ({change} since {year})"),
+    "be_gap_title": ("Skillnad mellan flickor och pojkar: {label}, {subject} {span}",
+                     "Difference between girls and boys: {label}, {subject} {span}"),
+    "be_gap_axis_pe": ("Flickor − pojkar, procentenheter", "Girls − boys, percentage points"),
+    "be_gap_axis_p": ("Flickor − pojkar, meritpoäng", "Girls − boys, merit points"),
+    "be_col_gap": ("Flickor − pojkar ({unit})", "Girls − boys ({unit})"),
+    "be_col_pupils_f": ("Antal flickor", "Number of girls"),
+    "be_col_pupils_p": ("Antal pojkar", "Number of boys"),
+    "be_gap_girls": ("{amount} högre för flickor än för pojkar", "{amount} higher for girls than for boys"),
+    "be_gap_boys": ("{amount} högre för pojkar än för flickor", "{amount} higher for boys than for girls"),
+    "be_gap_none": ("lika för flickor och pojkar", "the same for girls and boys"),
+    "be_gap_one": ("i {subject} var {label} {said} läsåret {year}", "in {subject} {label} was {said} in {year}"),
+    "be_gap_many": ("läsåret {year} var skillnaden flickor − pojkar i {label} störst i {hi} ({hi_v}) och minst i "
+                    "{lo} ({lo_v})",
+                    "in {year} the difference girls − boys in {label} was largest in {hi} ({hi_v}) and smallest "
+                    "in {lo} ({lo_v})"),
+    "be_gap_region": ("i hela regionen var den {said}", "in the whole region it was {said}"),
+    "be_kind_yrk": ("Yrkesprogram", "Vocational"),
+    "be_kind_es": ("Estetiska<br>programmet", "Arts<br>programme"),
+    "be_kind_ehs": ("Ekonomi,<br>humaniora,<br>samhällsvetenskap", "Economics,<br>humanities,<br>social science"),
+    "be_kind_nt": ("Naturvetenskap<br>och teknik", "Natural science<br>and technology"),
+    "be_kind_alla": ("Godkänt i<br>alla ämnen", "Passed all<br>subjects"),
+    "be_kind_merit": ("Meritvärde", "Merit rating"),
+    "be_unit_merit": ("Meritpoäng (0–340)", "Merit points (0–340)"),
+    "be_kinds_title": ("Behörighet per programtyp och meritvärde, {subject} {year}",
+                       "Eligibility by programme type and merit rating, {subject} {year}"),
+    "be_school_title": ("{label} per skola, {subject} {year}", "{label} by school, {subject} {year}"),
+    "be_col_school": ("Skola", "School"),
+    "be_col_school_code": ("Skolenhetskod", "School unit code"),
+    "be_col_huvudman": ("Huvudman", "Organiser"),
+    "be_huvudman_kommunal": ("Kommunal", "Municipal"),
+    "be_huvudman_enskild": ("Enskild", "Independent"),
+    "be_school_sum_n": ("läsåret {year} fanns {n} skolor med årskurs 9 i {subject}",
+                        "in {year} {subject} had {n} schools with year 9"),
+    "be_school_sum_range": ("; {label} låg mellan {lo_v} ({lo}, {lo_n} elever) och {hi_v} ({hi}, {hi_n} elever)",
+                            "; {label} ranged from {lo_v} ({lo}, {lo_n} pupils) to {hi_v} ({hi}, {hi_n} pupils)"),
+    "be_school_sum_approx": ("; {n} har nästan alla behöriga (~100)", "; {n} have almost all eligible (~100)"),
+    "be_school_sum_withheld": ("; {n} visas inte (färre än 10 elever, eller för att skydda en sådan siffra)",
+                               "; {n} are withheld (fewer than 10 pupils, or to protect such a figure)"),
+    "be_kommun_word": ("kommunen", "municipality"),
+    "be_school_trend_sum": ("på {school} var {label} {value} läsåret {year} ({n} elever), jämfört med {k_value} i "
+                            "hela {kommun}.",
+                            "at {school} {label} was {value} in {year} ({n} pupils), compared with {k_value} in all "
+                            "of {kommun}."),
+})
+
+TEXTS.update({
+    # --- Behörighet, more ---
+    "be_trend_many_f": ("läsåret {year} var {label} högst i {hi} ({hi_v}) och lägst i {lo} ({lo_v}) av förbunden",
+                        "in {year} {label} was highest in {hi} ({hi_v}) and lowest in {lo} ({lo_v}) of the "
+                        "associations"),
+    "be_kalla_agg_published": ("Förbundens och regionens siffror är vägda med antal elever från publicerade "
+                               "kommunsiffror.",
+                               "The associations' and the region's figures are weighted by pupils from published "
+                               "municipal figures."),
+    "be_kalla_agg_computed": ("Förbundens och regionens siffror är vägda med antal elever från kommunsiffror som "
+                              "delvis är beräknade från skolornas siffror.",
+                              "The associations' and the region's figures are weighted by pupils from municipal "
+                              "figures that are partly computed from the schools' figures."),
+    "be_school_trend_none": ("För {school} visas inga uppgifter: färre än 10 elever varje läsår (eller skyddad "
+                             "för att en annan uppgift inte ska kunna räknas fram).",
+                             "No figures are shown for {school}: fewer than 10 pupils every school year (or "
+                             "withheld so that another figure cannot be worked out)."),
+})
+
+TEXTS.update({
+    # --- Presentation (projector mode and the PowerPoint deck) ---
+    "pres_app_subtitle": ("Statistik om gymnasiebehörighet och skolfrånvaro",
+                          "Statistics on eligibility for upper secondary school and school absence"),
+    "pres_selection": ("{subject} · läsår {span} · {grupp}", "{subject} · school years {span} · {grupp}"),
+    "pres_next": ("Nästa", "Next"),
+    "pres_prev": ("Föregående", "Previous"),
+    "pres_first": ("Första", "First"),
+    "pres_last": ("Sista", "Last"),
+    "pres_exit": ("Avsluta", "Exit"),
+    "pres_counter": ("Bild {i} av {n}", "Slide {i} of {n}"),
+    "pres_keys_hint": ("Bläddra med piltangenterna eller presentatörens fjärrkontroll (Page Up/Page Down); Home "
+                       "och End går till första och sista bilden, Esc avslutar. Adressen pekar på bilden som visas.",
+                       "Move with the arrow keys or a presenter remote (Page Up/Page Down); Home and End go to the "
+                       "first and last slide, Esc exits. The address points at the slide shown."),
+    "pres_download": ("Ladda ner presentation (PowerPoint)", "Download presentation (PowerPoint)"),
+    "pres_download_help": ("En 16:9-presentation av urvalet: titelbild, en bild per diagram med sammanfattning "
+                           "och källa, och en avslutande bild med definitioner och sekretessregeln.",
+                           "A 16:9 presentation of the selection: a title slide, one slide per chart with its "
+                           "summary and source, and a closing slide with definitions and the disclosure rule."),
+    "pres_png": ("Ladda ner diagrammet (PNG)", "Download the chart (PNG)"),
+    "pres_made": ("Skapad {date}", "Created {date}"),
+    "pres_slides": ("{n} bilder", "{n} slides"),
+    "pres_closing_title": ("Definitioner och sekretess", "Definitions and disclosure"),
+    "pres_demo_short": ("DEMODATA – påhittade siffror", "DEMO DATA – made-up figures"),
+    "pres_none": ("Det finns inga diagram att visa för det här urvalet.",
+                  "There are no charts to show for this selection."),
+    "pres_file_stem": ("plug-innan-presentation", "plug-innan-presentation"),
+    "pres_cli_done": ("Presentationen är sparad: {path} ({n} bilder, {s} s).",
+                      "The presentation is saved: {path} ({n} slides, {s} s)."),
+})
+
+TEXTS.update({
+    # --- Ladda upp data (pages/ladda_upp.py) ---
+    "upload_title": ("Ladda upp data", "Upload data"),
+    "upload_login_intro": ("Sidan är till för samordnare som läser in nya uppgifter. Logga in med lösenordet "
+                           "för uppladdning.",
+                           "This page is for coordinators who load new figures. Log in with the upload password."),
+    "upload_password": ("Lösenord för uppladdning", "Upload password"),
+    "upload_login_button": ("Logga in", "Log in"),
+    "upload_login_wrong": ("Fel lösenord. Du kan försöka igen om {s} s.",
+                           "Wrong password. You can try again in {s} s."),
+    "upload_login_wait": ("Vänta {s} s till innan nästa försök; försöket kontrollerades inte.",
+                          "Wait {s} more s before the next attempt; this attempt was not checked."),
+    "upload_login_locked": ("För många felaktiga försök. Inloggningen är spärrad i ungefär {min} minuter.",
+                            "Too many wrong attempts. Logging in is blocked for about {min} minutes."),
+    "upload_not_configured": ("Inget lösenord för uppladdning är inställt.", "No upload password is configured."),
+    "upload_logout": ("Logga ut", "Log out"),
+    "upload_intro": (
+        "Läs in Skolverkets exporter, Kolada-filer, frånvaroexporter från skolans system och delprojektregistret. "
+        "Du ser först vad som ändras; inget sparas förrän du bekräftar. En fil med fel läses inte in alls.",
+        "Load Skolverket's exports, Kolada files, absence exports from the school's system and the sub-project "
+        "register. You first see what changes; nothing is saved until you confirm. A file with errors is not "
+        "loaded at all."),
+    "upload_kind": ("Filtyp", "Kind of file"),
+    "upload_lasar": ("Läsår (bara om filen inte anger det)", "School year (only if the file does not say)"),
+    "upload_lasar_help": ("Skolverkets filer anger läsåret överst (”Valt läsår: 2024/25”). Fyll bara i här om det "
+                          "saknas, t.ex. i en fil som sparats om i Excel utan de raderna.",
+                          "Skolverket's files give the school year at the top (“Valt läsår: 2024/25”). Only fill "
+                          "this in if it is missing, e.g. in a file re-saved in Excel without those lines."),
+    "upload_files": ("Välj fil(er)", "Choose file(s)"),
+    "upload_files_help": ("CSV, Excel (.xlsx) eller JSON. Flera filer läses in tillsammans: har någon fel läses "
+                          "ingen in. Filerna sparas bara tillfälligt och tas bort efteråt.",
+                          "CSV, Excel (.xlsx) or JSON. Several files are loaded together: if one has errors, none "
+                          "is loaded. The files are only kept temporarily and removed afterwards."),
+    "upload_no_files": ("Ladda upp en eller flera filer för att se vad som ändras.",
+                        "Upload one or more files to see what changes."),
+    "upload_checking": ("Kontrollerar filerna …", "Checking the files …"),
+    "upload_loading": ("Läser in …", "Loading …"),
+    "upload_rejected": ("Filerna kan inte läsas in och inget har ändrats i databasen. Rätta följande och ladda "
+                        "upp igen:",
+                        "The files cannot be loaded and nothing has changed in the database. Fix the following "
+                        "and upload again:"),
+    "upload_more_problems": ("… och {n} problem till. Rätta dem ovan och ladda upp igen för att se resten.",
+                             "… and {n} more problems. Fix those above and upload again to see the rest."),
+    "upload_preview_head": ("Det här ändras om du läser in", "What changes if you load"),
+    "upload_preview_years": ("Läsår som berörs: {years}.", "School years affected: {years}."),
+    "upload_notes_head": ("Om filerna", "About the files"),
+    "upload_confirm": ("Läs in {n} rader", "Load {n} rows"),
+    "upload_done": ("Inläst: {rows} rader från {files}. De andra sidorna visar de nya uppgifterna nästa gång de "
+                    "laddas.",
+                    "Loaded: {rows} rows from {files}. The other pages show the new figures the next time they "
+                    "are loaded."),
+    "upload_undo_head": ("Ångra", "Undo"),
+    "upload_last": ("Senaste inläsning: {file} ({kind}), {when}, {rows} rader.",
+                    "Last load: {file} ({kind}), {when}, {rows} rows."),
+    "upload_undo_button": ("Ångra senaste inläsningen", "Undo the last load"),
+    "upload_undo_done": ("Den senaste inläsningen är ångrad; databasen är som före den.",
+                         "The last load is undone; the database is as it was before it."),
+    "upload_undo_none": ("Det finns ingen inläsning att ångra (bara den senaste kan ångras, en gång).",
+                         "There is no load to undo (only the last one can be undone, once)."),
+    "upload_formats_head": ("Vilka filer kan läsas in?", "Which files can be loaded?"),
+    "upload_formats_text": (
+        "- **Skolverket, per skola:** exporten ”Slutbetyg årskurs 9” (CSV eller Excel) som den laddas ner, "
+        "alla år och kolumnnamn.\n"
+        "- **Skolverket, per kommun:** ”Behörighet till gymnasieskolan” (kommun × huvudman × kön).\n"
+        "- **Skolverket, tidsserie:** arbetsboken ”Jämförelse av betygsresultat över tid” (.xlsx).\n"
+        "- **Kolada:** JSON från api.kolada.se (N15428, N15507), eller hämta direkt med "
+        "`python -m pluginnan_core fetch kolada`.\n"
+        "- **Frånvaro per elev:** export från Vklass, Skola24 m.fl. med schemalagd tid och giltig/ogiltig frånvaro; "
+        "den räknas ihop per skola och månad och inga personuppgifter sparas.\n"
+        "- **Delprojekt:** registret som CSV eller Excel enligt mallen.\n\n"
+        "Kolumner och mallar beskrivs i `data/templates/README.md`. Välj ”Känn igen filtypen automatiskt” om du "
+        "är osäker.",
+        "- **Skolverket, per school:** the “Slutbetyg årskurs 9” export (CSV or Excel) as downloaded, any year and "
+        "column names.\n"
+        "- **Skolverket, per municipality:** “Behörighet till gymnasieskolan” (municipality × provider × gender).\n"
+        "- **Skolverket, time series:** the workbook “Jämförelse av betygsresultat över tid” (.xlsx).\n"
+        "- **Kolada:** JSON from api.kolada.se (N15428, N15507), or fetch directly with "
+        "`python -m pluginnan_core fetch kolada`.\n"
+        "- **Absence per pupil:** an export from Vklass, Skola24 etc. with scheduled time and authorised/"
+        "unauthorised absence; it is aggregated per school and month and no personal data is stored.\n"
+        "- **Sub-projects:** the register as CSV or Excel following the template.\n\n"
+        "Columns and templates are described in `data/templates/README.md`. Choose “Recognise the kind of file "
+        "automatically” if unsure."),
+})
+
+TEXTS.update({
+    # --- Jämför kommuner (views/compare.py, pages/jamfor.py) ---
+    "jf_intro": ("Hur står sig kommunerna mot varandra? Välj upp till fyra kommuner att visa sida vid sida, med samma "
+                 "skala i varje diagram och hela regionen som jämförelselinje. Längre ner: vilka kommuner som liknar "
+                 "en vald kommun mest, och hur de har utvecklats.",
+                 "How do the municipalities compare? Pick up to four municipalities to show side by side, on the "
+                 "same scale in every chart, with the whole region as a reference line. Further down: which "
+                 "municipalities are most similar to a chosen one, and how they have developed."),
+    "jf_h_side": ("Sida vid sida", "Side by side"),
+    "jf_h_similar": ("Liknande kommuner", "Similar municipalities"),
+    "jf_picks": ("Kommuner att jämföra (högst fyra)", "Municipalities to compare (at most four)"),
+    "jf_picks_placeholder": ("Välj kommuner", "Choose municipalities"),
+    "jf_pick_some": ("Välj en eller flera kommuner ovan (eller i menyn till vänster) för att jämföra dem.",
+                     "Pick one or more municipalities above (or in the menu on the left) to compare them."),
+    "jf_measure": ("Mått", "Measure"),
+    "jf_ref": ("Vilken kommun söker du liknande kommuner för?", "Which municipality do you want similar ones for?"),
+    "jf_use_similar": ("Visa {name} och de tre mest lika sida vid sida", "Show {name} and the three most similar "
+                       "side by side"),
+    "jf_rule_title": ("Så väljs liknande kommuner", "How similar municipalities are chosen"),
+    "jf_rule": (
+        "För varje kommun i Plug Innan räknas medelvärdet över de tre senaste läsåren (till och med det sista läsåret "
+        "i ditt urval) av tre mått för alla elever: **antal elever i årskurs 9** (logaritmerat, så att skillnaden "
+        "mellan 100 och 200 elever väger lika mycket som mellan 1 000 och 2 000), **andelen behöriga till "
+        "yrkesprogram** och **den totala frånvaron**. Varje mått standardiseras: kommunernas medelvärde dras bort och "
+        "skillnaden delas med standardavvikelsen, så att alla tre väger lika. Avståndet mellan två kommuner är roten "
+        "ur summan av de kvadrerade skillnaderna (standardiserat euklidiskt avstånd); 0 betyder likadana, och en "
+        "skillnad på 1 i ett mått är en standardavvikelse. De {n} kommuner med kortast avstånd visas. Saknar den valda "
+        "kommunen ett mått (till exempel frånvaro) används bara de andra; kommuner som saknar något av de använda "
+        "måtten tas inte med. Bara siffror som visas någon annanstans används, aldrig siffror om färre än 10 elever.",
+        "For each Plug Innan municipality, the average over the latest three school years (up to the last year of "
+        "your selection) of three measures for all pupils is taken: **the number of year 9 pupils** (as a "
+        "logarithm, so that the difference between 100 and 200 pupils weighs as much as between 1,000 and 2,000), "
+        "**the share eligible for vocational programmes** and **total absence**. Each measure is standardised: the "
+        "municipalities' mean is subtracted and the difference divided by the standard deviation, so that all "
+        "three weigh the same. The distance between two municipalities is the square root of the sum of the "
+        "squared differences (standardised Euclidean distance); 0 means alike, and a difference of 1 in a measure "
+        "is one standard deviation. The {n} municipalities with the shortest distance are shown. If the chosen "
+        "municipality lacks a measure (absence, say) only the others are used; municipalities lacking one of the "
+        "measures used are left out. Only figures shown elsewhere are used, never figures about fewer than 10 "
+        "pupils."),
+    "jf_over": ("Andel elever med minst {t} % frånvaro", "Share of pupils with at least {t} % absence"),
+    "jf_over_subject": ("andelen elever med minst {t} % frånvaro", "the share of pupils with at least {t} % absence"),
+    "jf_abs_subject_franvaro_pct": ("den totala frånvaron", "total absence"),
+    "jf_abs_subject_giltig_pct": ("den giltiga frånvaron", "authorised absence"),
+    "jf_abs_subject_ogiltig_pct": ("den ogiltiga frånvaron", "unauthorised absence"),
+    "jf_col_pupils_abs": ("Antal elever (snitt per månad)", "Number of pupils (monthly average)"),
+    "jf_sm_title": ("{label}: {subject} {span}", "{label}: {subject} {span}"),
+    "jf_sim_title": ("Kommuner som liknar {name} mest (kortast avstånd överst)",
+                     "Municipalities most similar to {name} (shortest distance on top)"),
+    "jf_distance": ("Avstånd", "Distance"),
+    "jf_distance_axis": ("Standardiserat avstånd (0 = likadana)", "Standardised distance (0 = alike)"),
+    "jf_comp_log_elever": ("Antal elever", "Number of pupils"),
+    "jf_comp_behorig_yrk": ("Behörighet", "Eligibility"),
+    "jf_comp_franvaro_pct": ("Frånvaro", "Absence"),
+    "jf_col_pupils_avg": ("Elever i årskurs 9 (snitt)", "Year 9 pupils (average)"),
+    "jf_col_elig_avg": ("Behöriga till yrkesprogram (snitt, %)", "Eligible for vocational programmes (average, %)"),
+    "jf_col_abs_avg": ("Total frånvaro (snitt, %)", "Total absence (average, %)"),
+    "jf_col_diff": ("Skillnad i {comp} (standardavvikelser)", "Difference in {comp} (standard deviations)"),
+    "jf_sim_sum": ("{similar} är de kommuner som liknar {name} mest i {comps} (snitt för läsåren {e_span}, frånvaro "
+                   "{a_span}); tabellen visar hur mycket de skiljer sig i varje mått.",
+                   "{similar} are the municipalities most similar to {name} in {comps} (averages for {e_span}, "
+                   "absence {a_span}); the table shows how much they differ in each measure."),
+    "jf_sim_none": ("Det finns inte tillräckligt med uppgifter för att hitta kommuner som liknar {name}.",
+                    "There are not enough figures to find municipalities similar to {name}."),
+    "jf_simtrend_title": ("{label}: {name} och liknande kommuner {span}",
+                          "{label}: {name} and similar municipalities {span}"),
+    "jf_simtrend_me": ("i {name} var {label} {value} läsåret {year}", "in {name} {label} was {value} in {year}"),
+    "jf_simtrend_others": ("bland de liknande kommunerna låg den mellan {lo_v} ({lo}) och {hi_v} ({hi})",
+                           "among the similar municipalities it ranged from {lo_v} ({lo}) to {hi_v} ({hi})"),
+    "jf_simtrend_region": ("hela regionen låg på {value}", "the whole region stood at {value}"),
+})
+
+TEXTS.update({
+    # --- Delprojekt (views/subprojects.py, pages/delprojekt.py) ---
+    "dp_title": ("Delprojekt", "Sub-projects"),
+    "dp_intro": (
+        "Vad har Plug Innans delprojekt uppnått? Här finns alla delprojekt med skolor, tider och elever, och för "
+        "varje delprojekt hur frånvaron och behörigheten utvecklades på dess skolor jämfört med liknande skolor "
+        "utan delprojekt under samma tid. Varje effekt visas med sin osäkerhet och med hur starkt underlaget är. "
+        "Delprojekten rangordnas inte: de arbetar med olika elever, skolor och insatser.",
+        "What have Plug Innan's sub-projects achieved? Here are all sub-projects with their schools, dates and "
+        "pupils, and for each one how absence and eligibility developed at its schools compared with similar "
+        "schools without a sub-project over the same time. Every effect is shown with its uncertainty and with "
+        "how strong the evidence is. The sub-projects are not ranked: they work with different pupils, schools "
+        "and interventions."),
+    "dp_h_list": ("Alla delprojekt", "All sub-projects"),
+    "dp_h_project": ("Ett delprojekts resultat", "One sub-project's outcome"),
+    "dp_h_types": ("Resultat per insatstyp", "Outcomes by intervention type"),
+    "dp_scope": ("Visar delprojekt i {scope}. Ändra kommun eller kommunalförbund i menyn till vänster.",
+                 "Showing sub-projects in {scope}. Change municipality or association in the menu on the left."),
+    "dp_filter_types": ("Insatstyp", "Intervention type"),
+    "dp_filter_types_ph": ("Alla insatstyper", "All intervention types"),
+    "dp_filter_status": ("Status", "Status"),
+    "dp_status_planerat": ("planerat", "planned"),
+    "dp_status_pagar": ("pågår", "running"),
+    "dp_status_avslutat": ("avslutat", "finished"),
+    "dp_tile_projects": ("Delprojekt i listan", "Sub-projects in the list"),
+    "dp_tile_projects_help": ("Delprojekt som matchar urvalet och filtren ovan.",
+                              "Sub-projects matching the selection and the filters above."),
+    "dp_tile_running": ("Pågår", "Running"),
+    "dp_tile_running_help": ("Delprojekt som har startat men inte slutat i dag.",
+                             "Sub-projects that have started and not yet ended today."),
+    "dp_tile_done": ("Avslutade", "Finished"),
+    "dp_tile_done_help": ("Delprojekt vars slutdatum har passerat. Dessutom {n} planerade.",
+                          "Sub-projects whose end date has passed. Also {n} planned."),
+    "dp_tile_reached_help": ("Summan av elever som delprojekten i listan uppger att de nått.",
+                             "Sum of pupils the sub-projects in the list report having reached."),
+    "dp_reached_withheld": ("* Delprojekt som nått färre än 10 elever räknas inte in (deras antal visas som ”..”).",
+                            "* Sub-projects reaching fewer than 10 pupils are not counted (their number shows "
+                            "as “..”)."),
+    "dp_reached_withheld_short": (", utom delprojekt med färre än 10 elever", ", except sub-projects with fewer "
+                                  "than 10 pupils"),
+    "dp_list_title": ("Delprojekt i {scope}: från start till slut", "Sub-projects in {scope}: from start to end"),
+    "dp_list_summary": (
+        "{n} delprojekt i {scope} med start mellan {first} och {last}: {running} pågår, {done} är avslutade och "
+        "{planned} är planerade; tillsammans har de nått {reached} elever{withheld}.",
+        "{n} sub-projects in {scope} starting between {first} and {last}: {running} running, {done} finished and "
+        "{planned} planned; together they have reached {reached} pupils{withheld}."),
+    "dp_list_none": ("Inga delprojekt i {scope} matchar filtren.", "No sub-projects in {scope} match the filters."),
+    "dp_today": ("I dag ({date})", "Today ({date})"),
+    "dp_col_id": ("Id", "Id"),
+    "dp_col_name": ("Delprojekt", "Sub-project"),
+    "dp_col_schools": ("Skolor", "Schools"),
+    "dp_col_start": ("Start", "Start"),
+    "dp_col_end": ("Slut", "End"),
+    "dp_col_grades": ("Årskurs", "School years (grades)"),
+    "dp_col_types": ("Insatser", "Interventions"),
+    "dp_col_status": ("Status", "Status"),
+    "dp_col_count": ("Antal delprojekt", "Number of sub-projects"),
+    "dp_col_running": ("Varav pågår", "Of which running"),
+    "dp_map_title": ("Antal delprojekt per kommun, {scope}", "Number of sub-projects per municipality, {scope}"),
+    "dp_map_colorbar": ("Antal<br>delprojekt", "Sub-<br>projects"),
+    "dp_map_hover": ("{n} delprojekt, varav {running} pågår", "{n} sub-projects, {running} running"),
+    "dp_map_none": ("Inga delprojekt i listan", "No sub-projects in the list"),
+    "dp_map_summary": ("De {n} delprojekten i listan finns i {k} av Plug Innans {total} kommuner, flest i {top} "
+                       "({top_n} st).",
+                       "The {n} sub-projects in the list are in {k} of Plug Innan's {total} municipalities, most "
+                       "in {top} ({top_n})."),
+    "dp_pick_project": ("Välj delprojekt", "Choose a sub-project"),
+    "dp_no_projects": ("Inga delprojekt matchar urvalet och filtren. Ändra filtren ovan för att se ett delprojekts "
+                       "resultat.",
+                       "No sub-projects match the selection and filters. Change the filters above to see a "
+                       "sub-project's outcome."),
+    "dp_facts": ("**{kommun}** ({forbund}) · skolor: {schools} · {start} – {end} · årskurs {ak} · {reached} elever "
+                 "nådda · insatser: {types} · **{status}**",
+                 "**{kommun}** ({forbund}) · schools: {schools} · {start} – {end} · school years {ak} · {reached} "
+                 "pupils reached · interventions: {types} · **{status}**"),
+    "dp_effects_title": ("Effekt per mått jämfört med jämförelseskolorna, {name}",
+                         "Effect per measure compared with the comparison schools, {name}"),
+    "dp_effects_summary": ("Skillnad i förändring mot jämförelseskolorna, i procentenheter: {parts}{tail}.",
+                           "Difference in change against the comparison schools, in percentage points: "
+                           "{parts}{tail}."),
+    "dp_effects_missing": ("; för {n} mått finns för lite data", "; {n} measures have too little data"),
+    "dp_effects_none": ("Det finns ingen skattning ännu: {reason}", "There is no estimate yet: {reason}"),
+    "dp_axis_effect": ("Effekt i procentenheter (skillnad i förändring mot jämförelseskolorna)",
+                       "Effect in percentage points (difference in change against the comparison schools)"),
+    "dp_better_lower": ("lägre är bättre", "lower is better"),
+    "dp_better_higher": ("högre är bättre", "higher is better"),
+    "dp_to": ("till", "to"),
+    "dp_effect_text": ("{effect} procentenheter (95 % osäkerhetsintervall {interval})",
+                       "{effect} percentage points (95 % uncertainty interval {interval})"),
+    "dp_col_measure": ("Mått", "Measure"),
+    "dp_col_effect": ("Effekt (procentenheter)", "Effect (percentage points)"),
+    "dp_col_low": ("95 % intervall, från", "95 % interval, from"),
+    "dp_col_high": ("95 % intervall, till", "95 % interval, to"),
+    "dp_col_evidence": ("Underlag", "Evidence"),
+    "dp_col_why": ("Varför inte starkare / varför ingen skattning", "Why not stronger / why no estimate"),
+    "dp_col_pschools": ("Projektskolor", "Project schools"),
+    "dp_col_cschools": ("Jämförelseskolor", "Comparison schools"),
+    "dp_col_pupils": ("Elever i projektskolorna", "Pupils in the project schools"),
+    "dp_per_month": ("per månad", "per month"),
+    "dp_per_year": ("avgångselever per läsår", "leavers per school year"),
+    "dp_col_before": ("Före start", "Before the start"),
+    "dp_col_after": ("Efter start", "After the start"),
+    "dp_col_comparison": ("Jämförelse", "Comparison"),
+    "dp_months": ("mån", "months"),
+    "dp_years": ("läsår", "school years"),
+    "dp_all_met": ("Alla krav för starkt underlag är uppfyllda.", "Every requirement for strong evidence is met."),
+    "dp_measure_pick": ("Mått i diagrammet", "Measure in the chart"),
+    "dp_outcome_title": ("{measure} före och efter start: projektskolorna och jämförelseskolorna, {name}",
+                         "{measure} before and after the start: project and comparison schools, {name}"),
+    "dp_line_project": ("Projektskolorna ({n})", "Project schools ({n})"),
+    "dp_line_comparison": ("Jämförelseskolorna ({n})", "Comparison schools ({n})"),
+    "dp_start_label": ("Start {date}", "Start {date}"),
+    "dp_start_year_band": ("Startläsåret (räknas inte)", "Starting year (left out)"),
+    "dp_pupils": ("elever", "pupils"),
+    "dp_leavers": ("avgångselever", "leavers"),
+    "dp_col_month": ("Månad", "Month"),
+    "dp_col_phase": ("Period", "Period"),
+    "dp_phase_before": ("före start", "before the start"),
+    "dp_phase_after": ("efter start", "after the start"),
+    "dp_col_pgroup": ("Projektskolorna", "Project schools"),
+    "dp_col_cgroup": ("Jämförelseskolorna", "Comparison schools"),
+    "dp_col_pvalue": ("Projektskolorna (%)", "Project schools (%)"),
+    "dp_col_cvalue": ("Jämförelseskolorna (%)", "Comparison schools (%)"),
+    "dp_rose": ("ökade från {before} till {after}", "rose from {before} to {after}"),
+    "dp_fell": ("minskade från {before} till {after}", "fell from {before} to {after}"),
+    "dp_flat": ("låg kvar på {after} (från {before})", "stayed at {after} (from {before})"),
+    "dp_headline": ("{subject} {project} på projektskolorna och {comparison} på jämförelseskolorna: en skillnad "
+                    "i förändring på {effect}, {level}.",
+                    "{subject} {project} at the project schools and {comparison} at the comparison schools: a "
+                    "difference in change of {effect}, {level}."),
+    "dp_none_sentence": ("Ingen effekt kan skattas för {subject}: {reason}",
+                         "No effect can be estimated for {subject}: {reason}"),
+    "dp_verdict_better": ("Hela intervallet ligger på den bättre sidan om noll: {subject} utvecklades sannolikt "
+                          "bättre på projektskolorna än på jämförelseskolorna.",
+                          "The whole interval lies on the better side of zero: {subject} probably developed "
+                          "better at the project schools than at the comparison schools."),
+    "dp_verdict_worse": ("Hela intervallet ligger på den sämre sidan om noll: {subject} utvecklades sannolikt "
+                         "sämre på projektskolorna än på jämförelseskolorna.",
+                         "The whole interval lies on the worse side of zero: {subject} probably developed worse "
+                         "at the project schools than at the comparison schools."),
+    "dp_verdict_unclear": ("Intervallet rymmer noll: det går inte att säga säkert om {subject} utvecklades bättre "
+                           "eller sämre på projektskolorna än på jämförelseskolorna.",
+                           "The interval includes zero: it cannot be said with confidence whether {subject} "
+                           "developed better or worse at the project schools than at the comparison schools."),
+    "dp_h_counts": ("Vad skattningen bygger på", "What the estimate rests on"),
+    "dp_counts_months_list": (
+        "- {schools} och {comp} jämförelseskolor\n- i genomsnitt {pupils} elever per månad på projektskolorna "
+        "({cpupils} på jämförelseskolorna)\n- {n_pre} månader före start ({pre}) och {n_post} efter ({post}), "
+        "samma kalendermånader",
+        "- {schools} and {comp} comparison schools\n- on average {pupils} pupils per month at the project "
+        "schools ({cpupils} at the comparison schools)\n- {n_pre} months before the start ({pre}) and {n_post} "
+        "after ({post}), the same calendar months"),
+    "dp_counts_years_list": (
+        "- {schools} och {comp} jämförelseskolor\n- i genomsnitt {pupils} avgångselever per läsår på "
+        "projektskolorna ({cpupils} på jämförelseskolorna)\n- {n_pre} läsår före startläsåret ({pre}) och "
+        "{n_post} efter ({post}); startläsåret räknas inte",
+        "- {schools} and {comp} comparison schools\n- on average {pupils} leavers per school year at the "
+        "project schools ({cpupils} at the comparison schools)\n- {n_pre} school years before the starting "
+        "year ({pre}) and {n_post} after ({post}); the starting year is left out"),
+    "dp_n_pschool": ("{n} projektskola", "{n} project school"),
+    "dp_n_pschools": ("{n} projektskolor", "{n} project schools"),
+    "dp_h_comparison": ("Vilka skolor jämförs med", "What the schools are compared with"),
+    "dp_h_pretrend": ("Utvecklades skolorna likadant före start?", "Did the schools move alike before the start?"),
+    "dp_pretrend_ok": ("Ja. En låtsad start ett år tidigare ger en skillnad på {value} procentenheter, inte mer "
+                       "än slumpen kan ge. Jämförelseskolorna är alltså en rimlig måttstock.",
+                       "Yes. A pretend start one year earlier gives a difference of {value} percentage points, no "
+                       "more than chance can give. The comparison schools are a fair yardstick."),
+    "dp_pretrend_ok_years": ("Ja. Före startläsåret skilde sig trenden med {value} procentenheter per läsår, inte "
+                             "mer än slumpen kan ge. Jämförelseskolorna är alltså en rimlig måttstock.",
+                             "Yes. Before the starting year the trends differed by {value} percentage points per "
+                             "school year, no more than chance can give. The comparison schools are a fair "
+                             "yardstick."),
+    "dp_pretrend_bad": ("Nej. Redan ett år före start skilde sig utvecklingen med {value} procentenheter, mer än "
+                        "slumpen brukar ge. Effekten kan delvis spegla den skillnaden, så underlaget kan inte "
+                        "räknas som starkt.",
+                        "No. Already one year before the start the development differed by {value} percentage "
+                        "points, more than chance usually gives. The effect may partly reflect that difference, "
+                        "so the evidence cannot count as strong."),
+    "dp_pretrend_bad_years": ("Nej. Före startläsåret skilde sig trenden med {value} procentenheter per läsår, "
+                              "mer än slumpen brukar ge. Effekten kan delvis spegla den skillnaden, så underlaget "
+                              "kan inte räknas som starkt.",
+                              "No. Before the starting year the trends differed by {value} percentage points per "
+                              "school year, more than chance usually gives. The effect may partly reflect that "
+                              "difference, so the evidence cannot count as strong."),
+    "dp_pretrend_none": ("Det gick inte att pröva: det finns för få månader med uppgifter före start.",
+                         "It could not be tested: there are too few months of data before the start."),
+    "dp_pretrend_none_years": ("Det gick inte att pröva: det behövs minst två läsår med uppgifter före "
+                               "startläsåret.",
+                               "It could not be tested: at least two school years of data before the starting "
+                               "year are needed."),
+    "dp_h_evidence": ("Hur starkt är underlaget?", "How strong is the evidence?"),
+    "dp_evidence_strong": ("**{label}.** Alla krav för starkt underlag är uppfyllda.",
+                           "**{label}.** Every requirement for strong evidence is met."),
+    "dp_evidence_why": ("**{label}.** Inte {next} eftersom: {why}.", "**{label}.** Not {next} because: {why}."),
+    "dp_evidence_none": ("**{label}.** {reason}", "**{label}.** {reason}"),
+    "dp_whole_school": ("Effekten gäller hela skolan, inte bara de elever delprojektet nådde, så den blir mindre "
+                        "ju färre av skolans elever som deltog.",
+                        "The effect is for the whole school, not only the pupils the sub-project reached, so it "
+                        "is smaller the fewer of the school's pupils took part."),
+    "dp_schools_used": ("Skolorna bakom skattningen ({measure})", "The schools behind the estimate ({measure})"),
+    "dp_schools_project": ("Projektskolor", "Project schools"),
+    "dp_schools_comparison": ("Jämförelseskolor", "Comparison schools"),
+    "dp_rules": ("Så räknas effekten och så bedöms underlaget", "How the effect is computed and the evidence "
+                 "judged"),
+    "dp_types_measure": ("Mått", "Measure"),
+    "dp_types_title": ("{measure}: effekt per insatstyp, alla delprojekt med skattning",
+                       "{measure}: effect by intervention type, all sub-projects with an estimate"),
+    "dp_types_k": ("{k} av {n} delprojekt med skattning", "{k} of {n} sub-projects with an estimate"),
+    "dp_pooled": ("Sammanvägt", "Pooled"),
+    "dp_single_projects": ("Enskilda delprojekt", "Single sub-projects"),
+    "dp_types_summary": ("För {subject} finns en sammanvägd skattning för {k} av {n} insatstyper, mellan {lo} och "
+                         "{hi} procentenheter ({levels}); de flesta delprojekt kombinerar flera insatser, så "
+                         "siffrorna visar inte vad en insats ensam åstadkommer.",
+                         "For {subject} there is a pooled estimate for {k} of {n} intervention types, between {lo} "
+                         "and {hi} percentage points ({levels}); most sub-projects combine several interventions, "
+                         "so the figures do not show what one intervention achieves on its own."),
+    "dp_types_none": ("För {subject} finns för få delprojekt med skattning för att väga samman någon insatstyp.",
+                      "For {subject} there are too few sub-projects with an estimate to pool any intervention "
+                      "type."),
+    "dp_types_intro": ("Hur gick det i delprojekt som använde en viss insats? Delprojektens effekter vägs samman per "
+                       "insatstyp (alla delprojekt i Plug Innan, oavsett urvalet i menyn). Ringarna är de enskilda "
+                       "delprojekten, den fyllda symbolen med streck är den sammanvägda effekten med 95 % "
+                       "osäkerhetsintervall.",
+                       "How did sub-projects that used an intervention fare? The sub-projects' effects are pooled "
+                       "per intervention type (all Plug Innan sub-projects, whatever the selection in the menu). "
+                       "The rings are the single sub-projects, the filled symbol with whiskers is the pooled "
+                       "effect with its 95 % uncertainty interval."),
+    "dp_n_with": ("{n} med {label}", "{n} with {label}"),
+    "dp_col_type": ("Insatstyp", "Intervention type"),
+    "dp_col_k": ("Delprojekt med skattning", "Sub-projects with an estimate"),
+    "dp_col_k_all": ("Delprojekt med insatsen", "Sub-projects with the intervention"),
+    "dp_col_pooled": ("Sammanvägd effekt (procentenheter)", "Pooled effect (percentage points)"),
+    "dp_col_median": ("Median", "Median"),
+    "dp_col_min": ("Lägsta", "Lowest"),
+    "dp_col_max": ("Högsta", "Highest"),
+    "dp_source_eval": ("Beräknat av verktyget ur skolornas frånvaro- och behörighetsuppgifter.",
+                       "Computed by the tool from the schools' absence and eligibility figures."),
+})
+
+TEXTS.update({
+    # --- Behörighet: the programme-kinds sentence, built from the figures that exist ---
+    "be_kinds_intro": ("läsåret {year} i {subject}: ", "in {year} in {subject}: "),
+    "be_kinds_behorig_yrk": ("{value} behöriga till yrkesprogram", "{value} eligible for vocational programmes"),
+    "be_kinds_behorig_nt": ("{value} behöriga till naturvetenskaps- och teknikprogram",
+                            "{value} eligible for natural science and technology programmes"),
+    "be_kinds_alla_amnen": ("{value} med godkänt i alla ämnen", "{value} passing all subjects"),
+    "be_kinds_meritvarde": ("genomsnittligt meritvärde {value}", "average merit rating {value}"),
+})
+
+TEXTS.update({
+    # --- Jämför kommuner: the similarity rule in one line, above its full text ---
+    "jf_rule_short": ("Liknande betyder här närmast i antal elever i årskurs 9, andel behöriga till yrkesprogram och "
+                      "total frånvaro (snitt för de tre senaste läsåren); de {n} närmaste visas.",
+                      "Similar here means closest in the number of year 9 pupils, the share eligible for vocational "
+                      "programmes and total absence (averages over the latest three school years); the {n} closest "
+                      "are shown."),
 })

@@ -130,14 +130,14 @@ def eligibility(db: Database, level: str, ids: Sequence[str] | None = None,
             SELECT 'school' AS niva, e.skolenhetskod AS id, s.namn, s.kommun_kod, k.forbund_id, e.lasar, e.grupp,
                    e.antal_elever, {_ELIG_COLS}, 'publicerad' AS kalla, s.huvudman
             FROM eligibility_school e JOIN school s USING (skolenhetskod) JOIN kommun k USING (kommun_kod)
-            WHERE {' AND '.join(where)} {'AND e.skolenhetskod IN (SELECT unnest(?::VARCHAR[]))' if ids else ''}
+            WHERE {' AND '.join(where)} {'AND s.kommun_kod IN (' + _SCHOOL_KOMMUNER + ')' if ids else ''}
             ORDER BY s.namn, e.lasar"""
     elif level == "kommun":
         sql = f"""
             SELECT 'kommun' AS niva, b.kommun_kod AS id, k.namn, b.kommun_kod, k.forbund_id, b.lasar, b.grupp,
                    b.antal_elever, {_ELIG_COLS}, b.kalla
             FROM eligibility_kommun_best b JOIN kommun k USING (kommun_kod)
-            WHERE {' AND '.join(where)} {'AND b.kommun_kod IN (SELECT unnest(?::VARCHAR[]))' if ids else ''}
+            WHERE {' AND '.join(where)}
             ORDER BY k.namn, b.lasar"""
     else:
         key = "k.forbund_id" if level == "forbund" else f"'{REGION_ID}'"
@@ -146,18 +146,25 @@ def eligibility(db: Database, level: str, ids: Sequence[str] | None = None,
             SELECT '{level}' AS niva, {key} AS id, any_value({name}) AS namn, NULL AS kommun_kod,
                    {'k.forbund_id' if level == 'forbund' else 'NULL'} AS forbund_id, b.lasar, b.grupp,
                    sum(b.antal_elever)::INTEGER AS antal_elever, {_ELIG_WEIGHTED},
-                   CASE WHEN bool_and(b.kalla = 'publicerad') THEN 'publicerad' ELSE 'beraknad' END AS kalla
+                   CASE WHEN bool_and(b.kalla = 'publicerad') THEN 'publicerad' WHEN bool_and(b.kalla = 'beraknad') THEN 'beraknad' ELSE 'delvis' END AS kalla
             FROM eligibility_kommun_best b JOIN kommun k USING (kommun_kod) LEFT JOIN forbund f USING (forbund_id)
             WHERE k.forbund_id IS NOT NULL AND b.antal_elever IS NOT NULL AND {' AND '.join(where)}
                   {'AND k.forbund_id IN (SELECT unnest(?::VARCHAR[]))' if ids and level == 'forbund' else ''}
             GROUP BY ALL ORDER BY 2, b.lasar"""
-    if ids and level != "region":
+    if ids and level in ("school", "forbund"):
         params.append(list(ids))
     df = db.query(sql, params)
     df = _protect_levels(df, ELIGIBILITY_MEASURES, level, "lasar")
+    if ids and level in ("school", "kommun"):
+        df = df[df["id"].isin(list(ids))]
     if grupp:
         df = df[df["grupp"] == grupp]
     return df.reset_index(drop=True)
+
+
+#: The kommuner of the schools asked for: school figures are protected kommun by kommun, so the
+#: whole kommun is fetched whatever subset a view shows (same suppression in every view).
+_SCHOOL_KOMMUNER = "SELECT kommun_kod FROM school WHERE skolenhetskod IN (SELECT unnest(?::VARCHAR[]))"
 
 
 def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, period: str) -> pd.DataFrame:
@@ -168,10 +175,16 @@ def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, perio
     """
     if df.empty:
         return protect(df, measures)
-    df = protect_groups(df, measures, keys=["id", period])
     parent = {"school": "kommun_kod", "kommun": "forbund_id"}.get(level)
-    if parent:
-        df = protect(df, measures, partition_by=[parent, period, "grupp"])
+    withheld = -1
+    for _ in range(20):  # a cell withheld in one partition can expose another: repeat until stable
+        df = protect_groups(df, measures, keys=["id", period])
+        if parent:
+            df = protect(df, measures, partition_by=[parent, period, "grupp"])
+        now = int(df["antal_elever"].isna().sum())
+        if now == withheld:
+            break
+        withheld = now
     return df
 
 
@@ -201,7 +214,10 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
         raise ValueError(f"unknown level/period {level!r}/{period!r}")
     key, name, extra = _absence_key(level)
     where, params = ["k.forbund_id IS NOT NULL" if level in ("forbund", "region") else "TRUE"], []
-    if ids and level != "region":
+    if ids and level == "school":
+        where.append(f"s.kommun_kod IN ({_SCHOOL_KOMMUNER})")
+        params.append(list(ids))
+    elif ids and level == "forbund":
         where.append(f"{key} IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(ids))
     if years:
@@ -240,6 +256,8 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
     df = db.query(sql, params)
     values = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in ts)]
     df = _protect_levels(df, values, level, period)
+    if ids and level in ("school", "kommun"):
+        df = df[df["id"].isin(list(ids))]
     if grupp:
         df = df[df["grupp"] == grupp]
     return df.reset_index(drop=True)
@@ -319,7 +337,7 @@ def selection_eligibility(db: Database, kommuner: Sequence[str], years: Sequence
         return eligibility(db, "kommun", kommuner, years)
     raw = db.query(
         f"""SELECT lasar, grupp, sum(antal_elever)::INTEGER AS antal_elever, {_ELIG_WEIGHTED},
-                   CASE WHEN bool_and(kalla = 'publicerad') THEN 'publicerad' ELSE 'beraknad' END AS kalla
+                   CASE WHEN bool_and(kalla = 'publicerad') THEN 'publicerad' WHEN bool_and(kalla = 'beraknad') THEN 'beraknad' ELSE 'delvis' END AS kalla
             FROM eligibility_kommun_best
             WHERE kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND lasar IN (SELECT unnest(?::VARCHAR[]))
               AND antal_elever IS NOT NULL
@@ -549,3 +567,19 @@ def kommun_map_values(db: Database, measure: str, lasar: str, grupp: str = "alla
         raise ValueError(f"unknown measure {measure!r}")
     cols = ["id", "namn", "forbund_id", "antal_elever", "antal_elever_marker", measure, f"{measure}_marker"]
     return df[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- Delprojekt
+
+def intervention_types(db: Database) -> pd.DataFrame:
+    """The intervention types sub-projects use: code, namn_sv, namn_en (a reference list, no figures)."""
+    return db.query("SELECT code, namn_sv, namn_en FROM intervention_type ORDER BY code")
+
+
+def school_names(db: Database, codes: Sequence[str]) -> dict[str, str]:
+    """skolenhetskod -> school name for the given schools (names are public; no figures)."""
+    if not codes:
+        return {}
+    df = db.query("SELECT skolenhetskod, namn FROM school WHERE skolenhetskod IN (SELECT unnest(?::VARCHAR[]))",
+                  [list(codes)])
+    return dict(zip(df["skolenhetskod"], df["namn"], strict=True))

@@ -207,10 +207,25 @@ GROUP BY s.kommun_kod, e.lasar, e.grupp;
 COMMENT ON VIEW eligibility_kommun_computed IS 'Kommun figures computed from school rows, weighted by pupils (schools shown as ".." are not included).';
 
 CREATE VIEW eligibility_kommun_best AS
-SELECT kommun_kod, lasar, grupp, antal_elever, behorig_yrk, behorig_yrk_marker, behorig_es, behorig_es_marker,
-       behorig_ehs, behorig_ehs_marker, behorig_nt, behorig_nt_marker, alla_amnen, alla_amnen_marker,
-       meritvarde, meritvarde_marker, 'publicerad' AS kalla
-FROM eligibility_kommun WHERE huvudman = 'samtliga' AND population = 'skolkommun'
+-- Published rows first; a measure the publication lacks ('.', e.g. meritvärde in Skolverket's
+-- kommun export) is filled from the school-computed figure, and kalla says 'delvis'.
+SELECT p.kommun_kod, p.lasar, p.grupp, p.antal_elever,
+       CASE WHEN (p.behorig_yrk IS NULL AND p.behorig_yrk_marker = '.' AND c.behorig_yrk IS NOT NULL) THEN c.behorig_yrk ELSE p.behorig_yrk END AS behorig_yrk,
+       CASE WHEN (p.behorig_yrk IS NULL AND p.behorig_yrk_marker = '.' AND c.behorig_yrk IS NOT NULL) THEN NULL ELSE p.behorig_yrk_marker END AS behorig_yrk_marker,
+       CASE WHEN (p.behorig_es IS NULL AND p.behorig_es_marker = '.' AND c.behorig_es IS NOT NULL) THEN c.behorig_es ELSE p.behorig_es END AS behorig_es,
+       CASE WHEN (p.behorig_es IS NULL AND p.behorig_es_marker = '.' AND c.behorig_es IS NOT NULL) THEN NULL ELSE p.behorig_es_marker END AS behorig_es_marker,
+       CASE WHEN (p.behorig_ehs IS NULL AND p.behorig_ehs_marker = '.' AND c.behorig_ehs IS NOT NULL) THEN c.behorig_ehs ELSE p.behorig_ehs END AS behorig_ehs,
+       CASE WHEN (p.behorig_ehs IS NULL AND p.behorig_ehs_marker = '.' AND c.behorig_ehs IS NOT NULL) THEN NULL ELSE p.behorig_ehs_marker END AS behorig_ehs_marker,
+       CASE WHEN (p.behorig_nt IS NULL AND p.behorig_nt_marker = '.' AND c.behorig_nt IS NOT NULL) THEN c.behorig_nt ELSE p.behorig_nt END AS behorig_nt,
+       CASE WHEN (p.behorig_nt IS NULL AND p.behorig_nt_marker = '.' AND c.behorig_nt IS NOT NULL) THEN NULL ELSE p.behorig_nt_marker END AS behorig_nt_marker,
+       CASE WHEN (p.alla_amnen IS NULL AND p.alla_amnen_marker = '.' AND c.alla_amnen IS NOT NULL) THEN c.alla_amnen ELSE p.alla_amnen END AS alla_amnen,
+       CASE WHEN (p.alla_amnen IS NULL AND p.alla_amnen_marker = '.' AND c.alla_amnen IS NOT NULL) THEN NULL ELSE p.alla_amnen_marker END AS alla_amnen_marker,
+       CASE WHEN (p.meritvarde IS NULL AND p.meritvarde_marker = '.' AND c.meritvarde IS NOT NULL) THEN c.meritvarde ELSE p.meritvarde END AS meritvarde,
+       CASE WHEN (p.meritvarde IS NULL AND p.meritvarde_marker = '.' AND c.meritvarde IS NOT NULL) THEN NULL ELSE p.meritvarde_marker END AS meritvarde_marker,
+       CASE WHEN (p.behorig_yrk IS NULL AND p.behorig_yrk_marker = '.' AND c.behorig_yrk IS NOT NULL) OR (p.behorig_es IS NULL AND p.behorig_es_marker = '.' AND c.behorig_es IS NOT NULL) OR (p.behorig_ehs IS NULL AND p.behorig_ehs_marker = '.' AND c.behorig_ehs IS NOT NULL) OR (p.behorig_nt IS NULL AND p.behorig_nt_marker = '.' AND c.behorig_nt IS NOT NULL) OR (p.alla_amnen IS NULL AND p.alla_amnen_marker = '.' AND c.alla_amnen IS NOT NULL) OR (p.meritvarde IS NULL AND p.meritvarde_marker = '.' AND c.meritvarde IS NOT NULL) THEN 'delvis' ELSE 'publicerad' END AS kalla
+FROM eligibility_kommun p
+LEFT JOIN eligibility_kommun_computed c USING (kommun_kod, lasar, grupp)
+WHERE p.huvudman = 'samtliga' AND p.population = 'skolkommun'
 UNION ALL
 SELECT c.kommun_kod, c.lasar, c.grupp, c.antal_elever, c.behorig_yrk, NULL, c.behorig_es, NULL,
        c.behorig_ehs, NULL, c.behorig_nt, NULL, c.alla_amnen, NULL, c.meritvarde, NULL, 'beraknad' AS kalla
@@ -218,4 +233,4 @@ FROM eligibility_kommun_computed c
 WHERE NOT EXISTS (SELECT 1 FROM eligibility_kommun p
                   WHERE p.kommun_kod = c.kommun_kod AND p.lasar = c.lasar AND p.grupp = c.grupp
                     AND p.huvudman = 'samtliga' AND p.population = 'skolkommun');
-COMMENT ON VIEW eligibility_kommun_best IS 'One row per kommun, läsår and group: the published figure where one exists (kalla = publicerad), else computed from schools (kalla = beraknad).';
+COMMENT ON VIEW eligibility_kommun_best IS 'One row per kommun, läsår and group: the published figure where one exists (kalla = publicerad; delvis when a missing measure was filled from schools), else computed from schools (kalla = beraknad).';

@@ -53,7 +53,48 @@ def legend(language: str, markers: Sequence[str] = ("..", "~100", ".")) -> str:
 
 def tile(label: str, value: str, delta: str | None = None, help_text: str | None = None,
          delta_color: str = "normal") -> None:
+    # st.metric reads the arrow's direction from a leading ASCII '-'; our formatter writes the
+    # typographic minus (U+2212), which it would show as a rise.
+    if delta and delta.startswith("\u2212"):
+        delta = "-" + delta[1:]
     st.metric(label, value, delta=delta, help=help_text, delta_color=delta_color, border=True)
+
+
+CHART_TEXT = "#404040"  # 10.4:1 on white: axis labels and legends meet WCAG 1.4.3 with room to spare
+
+
+def readable(figure: dict) -> dict:
+    """The figure with dark axis, legend and colour-bar text where it does not set its own colour.
+
+    Why: Streamlit's Plotly theme draws tick labels in rgb(128, 132, 149), 3.7:1 on white, below
+    the 4.5:1 WCAG AA asks of text. Colours a chart sets itself are kept.
+    """
+    out = {**figure, "layout": dict(figure.get("layout") or {})}
+    layout = out["layout"]
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        axis = dict(layout.get(name) or {})
+        axis["tickfont"] = {"color": CHART_TEXT, **(axis.get("tickfont") or {})}
+        title = axis.get("title")
+        if isinstance(title, dict):
+            axis["title"] = {**title, "font": {"color": CHART_TEXT, **(title.get("font") or {})}}
+        layout[name] = axis
+    layout["legend"] = {**(layout.get("legend") or {}),
+                        "font": {"color": CHART_TEXT, **((layout.get("legend") or {}).get("font") or {})}}
+    traces = []
+    for trace in out.get("data") or []:
+        if trace.get("type") in ("heatmap", "choropleth", "contour") or "colorbar" in trace:
+            bar = dict(trace.get("colorbar") or {})
+            bar["tickfont"] = {"color": CHART_TEXT, **(bar.get("tickfont") or {})}
+            trace = {**trace, "colorbar": bar}
+        traces.append(trace)
+    out["data"] = traces
+    if "coloraxis" in layout:
+        ca = dict(layout["coloraxis"])
+        bar = dict(ca.get("colorbar") or {})
+        bar["tickfont"] = {"color": CHART_TEXT, **(bar.get("tickfont") or {})}
+        ca["colorbar"] = bar
+        layout["coloraxis"] = ca
+    return out
 
 
 def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summary: str, *,
@@ -72,7 +113,7 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
             st.info(t("no_data", language))
         else:
             kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-            event = st.plotly_chart(figure, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
+            event = st.plotly_chart(readable(figure), key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
                                     height=height or "content", **kwargs)
     with tab_table:
         st.dataframe(table, hide_index=True, width="stretch")
@@ -80,9 +121,10 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
         note = [title, summary, source, legend(language, markers)]
         stem = file_stem or key
         c1, c2 = st.columns(2)
-        c1.download_button(t("download_csv", language), exports.to_csv(table, note=note), f"{stem}.csv",
+        # Files are built only when clicked (callables), not on every rerun of the page.
+        c1.download_button(t("download_csv", language), lambda: exports.to_csv(table, note=note), f"{stem}.csv",
                            "text/csv", key=f"csv_{key}", width="stretch")
-        c2.download_button(t("download_xlsx", language), exports.to_xlsx(table, note=note), f"{stem}.xlsx",
+        c2.download_button(t("download_xlsx", language), lambda: exports.to_xlsx(table, note=note), f"{stem}.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"xlsx_{key}", width="stretch")
     st.markdown(f"**{summary}**")
@@ -90,3 +132,101 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
     if caption:
         st.caption(caption)
     return event
+
+
+#: Print stylesheet: A4 landscape, only the page's content (no menus, tabs' buttons or downloads),
+#: and the app's fixed-height scroll box opened up so every chart reaches the paper.
+PRINT_CSS = """
+<style>
+@media print {
+  @page { size: A4 landscape; margin: 10mm 12mm; }
+  html, body { background: #ffffff !important; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stSkipToContent"], [data-testid="stTopNav"], [data-testid="stBottom"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stTabs"] [role="tablist"],
+  [data-testid="stTabs"] [role="tabpanel"][hidden], [data-testid="stHeaderActionElements"],
+  [data-testid="stSidebarResizeHandle"], .modebar-container, .st-key-pres_nav, .st-key-pres_keys {
+    display: none !important;
+  }
+  [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  [data-testid="stAppViewContainer"] > div {
+    position: static !important; overflow: visible !important; height: auto !important;
+    min-height: 0 !important; margin-left: 0 !important;
+  }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; width: 100% !important;
+    zoom: 0.8; }
+  [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stAlert"], [data-testid="stTable"],
+  [data-testid="stDataFrame"], [data-testid="stHeading"] { break-inside: avoid; }
+  [data-testid="stHeading"] { break-after: avoid; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+</style>
+"""
+
+
+#: Charts keep their on-screen pixel width when printed; just before printing, shrink the page so
+#: the widest chart fits the paper (A4 landscape minus margins ≈ 1030 px), and undo it afterwards.
+PRINT_JS = """
+<script>
+(function () {
+  if (window.__pluginnanPrint) { return; }
+  window.__pluginnanPrint = true;
+  const PAPER = 1030;
+  const box = () => document.querySelector('[data-testid="stMainBlockContainer"]');
+  window.addEventListener('beforeprint', () => {
+    const main = box();
+    if (!main) { return; }
+    const widths = Array.from(main.querySelectorAll('.js-plotly-plot, [data-testid="stDataFrame"]'))
+      .map((e) => e.getBoundingClientRect().width);
+    const widest = Math.max(PAPER, ...widths);
+    main.style.zoom = String(Math.min(0.8, PAPER / widest));
+  });
+  window.addEventListener('afterprint', () => { const main = box(); if (main) { main.style.zoom = ''; } });
+})();
+</script>
+"""
+
+
+def print_styles() -> None:
+    """Make the browser's Print (Ctrl+P) give readable A4 landscape pages of the current page.
+
+    Why: people bring a page to a meeting on paper or as a PDF. Without this, printing gives
+    only the visible part of the app's scroll box, with the menu and buttons on it. Call once
+    per run from app.py. The style tag takes no room; the small script (in the sidebar, which
+    is never printed) shrinks wide charts to the paper's width while printing.
+    """
+    st.html(PRINT_CSS)
+    st.sidebar.html(PRINT_JS, unsafe_allow_javascript=True)
+
+
+#: Focus that can be seen (WCAG 2.4.7): Streamlit marks a focused menu link only with a faint grey
+#: background (the same as the current page) and a focused select box with a 1 px border.
+FOCUS_CSS = """<style>
+[data-testid="stTopNavLink"]:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible,
+[data-testid="stTopNavSection"]:focus-visible {
+  outline: 2px solid #005A9C !important; outline-offset: 2px;
+}
+[data-baseweb="select"] > div:focus-within { box-shadow: 0 0 0 1px #005A9C; }
+</style>"""
+
+
+def page_language(language: str) -> None:
+    """Set `<html lang>` to the language the page is shown in (WCAG 2.1, 3.1.1 Language of Page),
+    and add the focus styles in FOCUS_CSS.
+
+    Why a script: Streamlit serves `<html lang="en">` whatever the content, so a screen reader
+    would read Swedish text with English pronunciation. The script runs in the page itself
+    (st.html, not an iframe), sets `lang` again whenever the language switch changes the body,
+    and keeps it if anything resets the attribute. It goes at the end of the sidebar, where its
+    empty block takes no visible room.
+    """
+    code = "en" if language == "en" else "sv"
+    st.sidebar.html(
+        FOCUS_CSS + "<script>(function(){var d=document.documentElement;window.__pluginnanLang='" + code + "';"
+        "d.lang='" + code + "';if(!window.__pluginnanLangObserver){"
+        "window.__pluginnanLangObserver=new MutationObserver(function(){"
+        "if(d.lang!==window.__pluginnanLang){d.lang=window.__pluginnanLang;}});"
+        "window.__pluginnanLangObserver.observe(d,{attributes:true,attributeFilter:['lang']});}})();</script>",
+        unsafe_allow_javascript=True,
+    )

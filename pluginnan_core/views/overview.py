@@ -12,7 +12,7 @@ import pandas as pd
 from .. import charts, queries
 from ..db import Database
 from ..exports import display_table
-from ..i18n import fmt_change, fmt_value, measure_label, t
+from ..i18n import fmt_change, fmt_value, kalla_label, measure_label, t
 from . import Visual, selection_name, year_span
 
 MAX_LINES = 8
@@ -122,8 +122,7 @@ def trend(db: Database, sel: queries.Selection, lang: str, measure: str = "behor
         if len(data) else None
     table = display_table(
         data.assign(niva_namn=data["namn"].where(data["niva"] != "region", t("region_vg", lang)),
-                    kalla_text=data["kalla"].map({"publicerad": t("kalla_publicerad", lang),
-                                                  "beraknad": t("kalla_beraknad", lang)})),
+                    kalla_text=data["kalla"].map(lambda k: kalla_label(k, lang))),
         {"niva_namn": (t("col_area", lang), None), "lasar": (t("col_lasar", lang), None),
          measure: (measure_label(measure, lang) + " (%)", 1),
          "antal_elever": (t("col_pupils", lang), 0), "kalla_text": (t("col_kalla", lang), None)},

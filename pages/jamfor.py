@@ -1,0 +1,109 @@
+# Jämför kommuner: up to four kommuner side by side (small multiples, one y axis, region line), and
+# the kommuner most similar to one kommun by a rule stated on the page, with their trend.
+"""Compare page: thin; everything shown is built in pluginnan_core.views.compare."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pluginnan_core.i18n import t
+from pluginnan_core.views import Visual
+from pluginnan_core.views import compare as cv
+from ui import components, state
+
+database, sel, lang = state.db(), state.selection(), state.lang()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _base(token: str) -> cv.Base:
+    """Selection-independent frames, once per database file (the key is its token, not the object)."""
+    return cv.base_frames(state.db())
+
+
+def _notice(items: list[str]) -> None:
+    if items:
+        st.warning(t("url_fallback", lang, items=", ".join(items)), icon=":material/warning:")
+
+
+def _show(v: Visual, source: str) -> None:
+    components.visual(v.key, v.title, v.figure, v.table, v.summary, language=lang, source=source,
+                      markers=v.markers)
+
+
+def _set_picks(codes: list[str]) -> None:
+    st.session_state["jf_picks"] = codes
+
+
+base = _base(database.token)
+names = cv.names(base)
+options = cv.kommun_options(base)
+measures = cv.measures(base)
+source = components.source_line(database, lang)
+
+# URL -> widgets, once per visit; unknown values fall back to defaults with a notice.
+bad: list[str] = []
+if "jf_picks" not in st.session_state:
+    raw = st.query_params.get("jamfor")
+    if raw is not None:
+        wanted = [k for k in raw.split(",") if k]
+        bad += [f"jamfor={k[:12]}" for k in wanted if k not in options]
+        picks = list(dict.fromkeys(k for k in wanted if k in options))
+        if len(picks) > cv.MAX_PICKS:
+            bad.append(f"jamfor=({len(picks)} > {cv.MAX_PICKS})")
+        st.session_state["jf_picks"] = picks[:cv.MAX_PICKS]
+    else:
+        st.session_state["jf_picks"] = [k for k in sel.kommuner if k in options][:cv.MAX_PICKS]
+if "jf_matt" not in st.session_state:
+    raw = st.query_params.get("jmatt")
+    if raw is not None and raw not in measures:
+        bad.append(f"jmatt={raw[:40]}")
+    st.session_state["jf_matt"] = raw if raw in measures else cv.DEFAULT_MEASURE
+elif st.session_state["jf_matt"] not in measures:
+    st.session_state["jf_matt"] = cv.DEFAULT_MEASURE
+default_ref = next((k for k in [*sel.kommuner, *st.session_state["jf_picks"]] if k in options), options[0])
+if "jf_lik" not in st.session_state:
+    raw = st.query_params.get("lik")
+    if raw is not None and raw not in options:
+        bad.append(f"lik={raw[:12]}")
+    st.session_state["jf_lik"] = raw if raw in options else default_ref
+
+st.title(t("nav_jamfor", lang))
+_notice(bad)
+st.markdown(t("jf_intro", lang))
+
+c1, c2 = st.columns([3, 2])
+picks = c1.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selections=cv.MAX_PICKS,
+                       format_func=lambda k: names.get(k, k), placeholder=t("jf_picks_placeholder", lang))
+measure = c2.selectbox(t("jf_measure", lang), measures, key="jf_matt", format_func=lambda m: cv.label(m, lang))
+
+ref = st.session_state["jf_lik"] if st.session_state.get("jf_lik") in options else default_ref
+similar_ids = cv.similar(base, sel, ref)[0]["id"].tolist()[1:]
+order = cv.colour_order(sel, [*picks, ref, *similar_ids])  # one colour per kommun on the whole page
+
+st.header(t("jf_h_side", lang))
+if picks:
+    _show(cv.small_multiples(base, sel, picks, measure, lang, order), source)
+else:
+    st.info(t("jf_pick_some", lang), icon=":material/compare_arrows:")
+
+st.header(t("jf_h_similar", lang))
+ref = st.columns([2, 3])[0].selectbox(t("jf_ref", lang), options, key="jf_lik", format_func=lambda k: names.get(k, k))
+st.caption(t("jf_rule_short", lang, n=cv.N_SIMILAR))
+with st.expander(t("jf_rule_title", lang)):
+    st.markdown(t("jf_rule", lang, n=cv.N_SIMILAR))
+visual, similar = cv.similarity(base, sel, ref, lang, order)
+_show(visual, source)
+if similar:
+    wanted = [ref, *similar[: cv.MAX_PICKS - 1]]
+    st.button(t("jf_use_similar", lang, name=names.get(ref, ref)), on_click=_set_picks, args=(wanted,),
+              icon=":material/compare_arrows:", disabled=list(picks) == wanted)
+    _show(cv.similar_trend(base, sel, ref, similar, measure, lang, order), source)
+
+# widgets -> URL, so the address shares exactly this view
+for key, value, default in (("jamfor", ",".join(picks), ""), ("jmatt", measure, cv.DEFAULT_MEASURE),
+                            ("lik", ref, None)):
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
