@@ -1,0 +1,202 @@
+# Delprojekt: every sub-project (timeline list and map, filtered by the sidebar's scope, intervention
+# type and status), one sub-project's outcome against comparison schools with its evidence label
+# (URL `projekt=PI-001`), and the effects per intervention type as a forest plot.
+"""Sub-project page: thin; the content is built in pluginnan_core.views.subprojects.
+
+Link parameters of this page (validated; unknown values fall back with a notice): `insats`
+(comma-separated intervention codes), `status` (planerat, pagar/pågår, avslutat), `projekt`
+(PI-001), `utfall` (the measure in the before/after chart) and `typmatt` (the measure per
+intervention type). Kommun and förbund come from the sidebar (`kommun=`, `forbund=`).
+
+Why the evaluation is cached by (database token, today's date): evaluating all ~30 projects
+takes about half a second, and `today` decides which projects have started, so a new day or a
+new database file gives new results and nothing else does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from pluginnan_core import evaluate, queries
+from pluginnan_core.i18n import t
+from pluginnan_core.views import Visual
+from pluginnan_core.views import subprojects as sp
+from ui import components, state
+
+database, sel, lang = state.db(), state.selection(), state.lang()
+today = dt.date.today()
+DAY = today.isoformat()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _evaluation(token: str, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """evaluate_all and by_intervention for the database `token` as of `day`."""
+    inputs = evaluate.load_inputs(state.db())
+    results = evaluate.evaluate_all(inputs, today=dt.date.fromisoformat(day))
+    return results, evaluate.by_intervention(inputs, results)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _project(token: str, day: str, projekt_id: str) -> evaluate.ProjectResult:
+    """One project's estimates and chart series (about 0,2 s; cached per project and day)."""
+    return evaluate.evaluate_project(state.db(), projekt_id, today=dt.date.fromisoformat(day))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _register(token: str, day: str) -> pd.DataFrame:
+    return sp.register(state.db(), dt.date.fromisoformat(day))
+
+
+def _notice(param: str, raw: object) -> None:
+    text = str(raw)
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    st.warning(t("url_fallback", lang, items=f"{param}={shown}"), icon=":material/warning:")
+
+
+def _url_choice(param: str, options: list[str], default: str, key: str) -> None:
+    """Seed a widget from the URL once; an unknown value falls back to the default with a notice."""
+    if key in st.session_state:
+        if st.session_state[key] not in options:
+            st.session_state[key] = default
+        return
+    raw = st.query_params.get(param)
+    if raw is not None and raw not in options:
+        _notice(param, raw)
+    st.session_state[key] = raw if raw in options else default
+
+
+def _url_multi(param: str, options: list[str], key: str) -> None:
+    """Seed a multi-choice widget from a comma-separated URL value, unknown values reported."""
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+        return
+    good, bad = sp.parse_codes(st.query_params.get(param), options)
+    if bad:
+        _notice(param, ",".join(bad))
+    st.session_state[key] = good
+
+
+def _url_write(param: str, value: str | None) -> None:
+    if not value:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+def _show(v: Visual, source: str, stem: str | None = None) -> None:
+    components.visual(v.key, v.title, v.figure, v.table, v.summary, language=lang, source=source,
+                      markers=v.markers, file_stem=stem)
+
+
+results, pooled = _evaluation(database.token, DAY)
+register = _register(database.token, DAY)
+kinds = sp.interventions(database)
+source = components.source_line(database, lang)
+eval_source = f"{source} {t('dp_source_eval', lang)}".strip()
+
+st.title(t("dp_title", lang))
+st.markdown(t("dp_intro", lang))
+
+# --- 1. All sub-projects: scope from the sidebar, type and status on the page
+st.header(t("dp_h_list", lang))
+scope = sp.scope_name(database, sel, lang)
+st.caption(t("dp_scope", lang, scope=scope))
+codes = list(kinds)
+_url_multi("insats", codes, "dp_insats")
+_url_multi("status", list(sp.STATUSES), "dp_status")
+c1, c2 = st.columns([3, 2])
+picked_types = c1.multiselect(t("dp_filter_types", lang), codes, key="dp_insats",
+                              format_func=lambda c: sp.intervention_names([c], kinds, lang)[0],
+                              placeholder=t("dp_filter_types_ph", lang))
+picked_status = c2.pills(t("dp_filter_status", lang), list(sp.STATUSES), selection_mode="multi", key="dp_status",
+                         format_func=lambda s: sp.status_label(s, lang).capitalize())
+_url_write("insats", ",".join(picked_types))
+_url_write("status", ",".join(picked_status or []))
+filters = sp.filters_from_selection(sel, picked_types, picked_status or [])
+listed = sp.filter_register(register, filters)
+
+for col, tile in zip(st.columns(4), sp.tiles(listed, lang), strict=True):
+    with col:
+        components.tile(tile.label, tile.value, tile.delta, tile.help, tile.delta_color)
+
+_show(sp.list_visual(listed, kinds, lang, today, scope, filters), source, "delprojekt")
+_show(sp.map_visual(database, listed, lang, scope, queries.resolve_kommuner(database, sel) if (
+    sel.kommuner or sel.forbund) else (), filters, kinds), source, "delprojekt-karta")
+
+# --- 2. One sub-project's outcome (URL `projekt=`)
+st.header(t("dp_h_project", lang))
+options = sp.project_options(listed)
+current = st.session_state.get("dp_projekt", st.query_params.get("projekt"))
+if current and current not in options and current in set(register["projekt_id"]):
+    # the project on screen (or in a shared link) stays pickable when the filters leave it out
+    options = {**options, **sp.project_options(register[register["projekt_id"] == current])}
+if not options:
+    st.info(t("dp_no_projects", lang), icon=":material/filter_alt_off:")
+    if "projekt" in st.query_params and "dp_projekt" in st.session_state:
+        del st.query_params["projekt"]
+else:
+    ids = list(options)
+    _url_choice("projekt", ids, ids[0], "dp_projekt")
+    pid = st.columns([3, 2])[0].selectbox(t("dp_pick_project", lang), ids, key="dp_projekt",
+                                          format_func=lambda p: options.get(p, p))
+    _url_write("projekt", pid)
+    info = register[register["projekt_id"] == pid].iloc[0]
+    st.markdown(sp.project_facts(info, kinds, lang))
+    rows = sp.project_rows(results, pid)
+    with_estimate = [r for _, r in rows.iterrows() if sp.has_estimate(r)]
+    if not with_estimate:
+        reasons = dict.fromkeys(r["anledning_en" if lang == "en" else "anledning"] for _, r in rows.iterrows())
+        st.info(" ".join([f"**{sp.level_label(rows.iloc[0], lang).capitalize()}.**", *reasons]),
+                icon=":material/hourglass_empty:")
+    else:
+        name = f"{pid} {info['namn']}"
+        _show(sp.effects_visual(rows, lang, name), eval_source, f"{pid}-effekter")
+        measures = list(rows["matt"])
+        _url_choice("utfall", measures, sp.DEFAULT_MEASURE if sp.DEFAULT_MEASURE in measures else measures[0],
+                    "dp_matt")
+        measure = st.radio(t("dp_measure_pick", lang), measures, key="dp_matt", horizontal=True,
+                           format_func=lambda m: sp.measure_name(rows[rows["matt"] == m].iloc[0], lang))
+        _url_write("utfall", measure if measure != sp.DEFAULT_MEASURE else None)
+        row = rows[rows["matt"] == measure].iloc[0]
+        if not sp.has_estimate(row):
+            st.info(sp.evidence_text(row, lang), icon=":material/hourglass_empty:")
+        else:
+            result = _project(database.token, DAY, pid)
+            _show(sp.outcome_visual(result, row, lang), eval_source, f"{pid}-{measure}")
+            st.markdown(sp.verdict(row, lang))
+            left, middle, right = st.columns([4, 3, 3])
+            with left.container(border=True):
+                st.markdown(f"**{t('dp_h_counts', lang)}**")
+                st.markdown(sp.counts_text(row, lang))
+                st.markdown(row["jamforelse_text_en" if lang == "en" else "jamforelse_text"])
+                st.caption(t("dp_whole_school", lang))
+            with middle.container(border=True):
+                st.markdown(f"**{t('dp_h_pretrend', lang)}**")
+                st.markdown(sp.pretrend_text(row, lang))
+            with right.container(border=True):
+                st.markdown(f"**{t('dp_h_evidence', lang)}**")
+                st.markdown(sp.evidence_text(row, lang))
+            names = queries.school_names(database, list(result.schools_used["skolenhetskod"].unique()))
+            project_schools, comparison_schools = sp.school_lists(result, measure, names)
+            with st.expander(t("dp_schools_used", lang, measure=sp.measure_name(row, lang).lower())):
+                st.markdown(f"**{t('dp_schools_project', lang)}:** {', '.join(project_schools)}")
+                st.markdown(f"**{t('dp_schools_comparison', lang)}:** {', '.join(comparison_schools)}")
+    with st.expander(t("dp_rules", lang)):
+        st.markdown(evaluate.rules_text(lang))
+
+# --- 3. Per intervention type (all sub-projects, whatever the scope)
+st.header(t("dp_h_types", lang))
+st.markdown(t("dp_types_intro", lang))
+measure_codes = list(sp.MEASURE_CODES)
+_url_choice("typmatt", measure_codes, sp.DEFAULT_MEASURE, "dp_typmatt")
+type_measure = st.columns([3, 2])[0].selectbox(
+    t("dp_types_measure", lang), measure_codes, key="dp_typmatt",
+    format_func=lambda m: evaluate.MEASURES[m].en if lang == "en" else evaluate.MEASURES[m].sv)
+_url_write("typmatt", type_measure if type_measure != sp.DEFAULT_MEASURE else None)
+_show(sp.intervention_visual(pooled, results, type_measure, lang), eval_source, f"insatser-{type_measure}")
+st.caption(evaluate.POOLING_METHOD_EN if lang == "en" else evaluate.POOLING_METHOD_SV)
+st.caption(evaluate.POOLED_RULES_EN if lang == "en" else evaluate.POOLED_RULES_SV)

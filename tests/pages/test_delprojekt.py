@@ -1,0 +1,203 @@
+# AppTest of the Delprojekt page: it renders; the sidebar scope (förbund, kommun from the URL) and
+# the page's intervention-type and status filters give the same list as direct SQL; a project
+# picked by URL shows exactly the effects and intervals the `evaluate` CLI prints; a project that
+# has not started shows its reason instead of an effect; English; bad links fall back.
+"""pages/delprojekt.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pluginnan_core import evaluate
+from pluginnan_core.db import Database
+from pluginnan_core.i18n import fmt_number
+from tests.conftest import ROOT
+
+PAGE = "pages/delprojekt.py"
+MINUS = "\u2212"
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The page's table that has `column` (the list has 'Id', the effects 'Effekt (procentenheter)')."""
+    found = [df.value for df in at.dataframe if column in df.value.columns]
+    assert found, f"ingen tabell med kolumnen {column!r}"
+    return found[0]
+
+
+def listed(at: AppTest) -> list[str]:
+    return table_with(at, "Id")["Id"].tolist()
+
+
+def sql_ids(db: Database, where: str = "TRUE", params: list | None = None) -> list[str]:
+    return db.query(f"""SELECT p.projekt_id FROM subproject p JOIN kommun k USING (kommun_kod)
+                        WHERE {where} ORDER BY 1""", params or [])["projekt_id"].tolist()
+
+
+def printed(value: float, decimals: int, signed: bool = False) -> str:
+    """A JSON number as the CLI's text prints it: decimal comma, real minus, no sign on a rounded zero."""
+    body = fmt_number(abs(value), decimals)
+    zero = body.strip("0,") == ""
+    sign = ("±" if zero else ("+" if value > 0 else MINUS)) if signed else ("" if zero or value >= 0 else MINUS)
+    return sign + body
+
+
+@pytest.fixture(scope="module")
+def cli_json(demo_db: Path) -> dict:
+    """What `python -m pluginnan_core evaluate --db <demo> --json` prints (run as a user would)."""
+    out = subprocess.run([sys.executable, "-m", "pluginnan_core", "evaluate", "--db", str(demo_db), "--json"],
+                         capture_output=True, text=True, check=True, cwd=ROOT, timeout=300)
+    return json.loads(out.stdout)
+
+
+def test_page_renders_the_list_map_and_rules(app_test, demo) -> None:
+    at = app_test(page=PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Delprojekt"
+    assert listed(at) == sql_ids(demo)
+    assert at.metric[0].value == str(demo.scalar("SELECT count(*) FROM subproject"))
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    kinds = {tr["type"] for fig in charts for tr in fig["data"]}
+    assert {"bar", "choropleth", "scatter"} <= kinds  # timeline, map, forest / before-after
+    text = " ".join(m.value for m in at.markdown)
+    assert "**starkt underlag**" in text and "jämförelseskolor" in text  # the rules are on the page
+    assert any("slumpeffektmodell" in c.value for c in at.caption)  # the pooling method is stated
+    assert "pagar" not in " ".join(table_with(at, "Id")["Status"])
+
+
+@pytest.mark.parametrize("query,where,params", [
+    ({"forbund": "GR"}, "k.forbund_id = ?", ["GR"]),
+    ({"forbund": "SKARABORG"}, "k.forbund_id = ?", ["SKARABORG"]),
+    ({"kommun": "1480"}, "p.kommun_kod = ?", ["1480"]),
+    ({"kommun": "1490,1481"}, "p.kommun_kod IN (?, ?)", ["1490", "1481"]),
+    ({"insats": "mentorskap"}, "p.projekt_id IN (SELECT projekt_id FROM subproject_intervention WHERE code = ?)",
+     ["mentorskap"]),
+    ({"status": "planerat"}, "p.start_datum > current_date", []),
+    ({"status": "pågår,avslutat"}, "p.start_datum <= current_date", []),
+    ({"forbund": "GR", "insats": "skolanknytning", "status": "avslutat"},
+     "k.forbund_id = 'GR' AND p.slut_datum < current_date AND p.projekt_id IN "
+     "(SELECT projekt_id FROM subproject_intervention WHERE code = 'skolanknytning')", []),
+])
+def test_filters_from_the_link_match_sql(app_test, demo, query, where, params) -> None:
+    at = app_test(page=PAGE, **query)
+    assert not at.exception
+    assert listed(at) == sql_ids(demo, where, params)
+    assert at.metric[0].value == str(len(sql_ids(demo, where, params)))
+
+
+def test_filter_widgets_change_the_list(app_test, demo) -> None:
+    at = app_test(page=PAGE, kommun="1480")
+    assert any("Visar delprojekt i Göteborg" in c.value for c in at.caption)  # the sidebar's kommun is the scope
+    at.multiselect(key="dp_insats").set_value(["vardnadshavare"]).run()
+    assert not at.exception
+    expected = sql_ids(demo, "p.kommun_kod = '1480' AND p.projekt_id IN (SELECT projekt_id FROM "
+                             "subproject_intervention WHERE code = 'vardnadshavare')")
+    assert listed(at) == expected and expected
+    at.button_group(key="dp_status").set_value(["avslutat"]).run()
+    assert not at.exception
+    assert listed(at) == sql_ids(demo, "p.kommun_kod = '1480' AND p.slut_datum < current_date AND p.projekt_id "
+                                       "IN (SELECT projekt_id FROM subproject_intervention WHERE code = "
+                                       "'vardnadshavare')")
+    assert at.query_params["insats"] == "vardnadshavare" and at.query_params["status"] == "avslutat"
+
+
+@pytest.mark.parametrize("pid", ["PI-001", "PI-012"])
+def test_project_from_link_shows_what_the_cli_prints(app_test, cli_json, pid) -> None:
+    at = app_test(page=PAGE, projekt=pid)
+    assert not at.exception
+    assert at.selectbox(key="dp_projekt").value == pid
+    effects = table_with(at, "Effekt (procentenheter)")
+    cli = [r for r in cli_json["delprojekt"] if r["projekt_id"] == pid]
+    assert effects["Mått"].tolist() == [r["matt_namn"] for r in cli]
+    for (_, shown), r in zip(effects.iterrows(), cli, strict=True):
+        assert shown["Underlag"].lower() == r["underlag"]
+        if r["effekt"] is None:
+            assert shown["Effekt (procentenheter)"] == "."
+            continue
+        d = evaluate.MEASURES[r["matt"]].decimals
+        assert shown["Effekt (procentenheter)"] == printed(r["effekt"], d, signed=True)
+        assert shown["95 % intervall, från"] == printed(r["ki_lag"], d)
+        assert shown["95 % intervall, till"] == printed(r["ki_hog"], d)
+        assert shown["Projektskolor"] == str(r["antal_projektskolor"])
+        assert shown["Jämförelseskolor"] == str(r["antal_jamforelseskolor"])
+    first = cli[0]  # total absence, shown in the chart by default: sentence, comparison rule, label
+    text = " ".join(m.value for m in at.markdown)
+    interval = f"{printed(first['ki_lag'], 1)} till {printed(first['ki_hog'], 1)}"
+    assert f"{printed(first['effekt'], 1, signed=True)} procentenheter (95 % osäkerhetsintervall {interval})" in text
+    assert first["jamforelse_text"] in text
+    assert f"**{first['underlag'].capitalize()}.**" in text
+    chart = json.loads(at.get("plotly_chart")[3].proto.spec)
+    assert [tr["name"] for tr in chart["data"]] == [f"Projektskolorna ({first['antal_projektskolor']})",
+                                                    f"Jämförelseskolorna ({first['antal_jamforelseskolor']})"]
+    assert chart["layout"]["shapes"][0]["x0"] == first["start_datum"]  # the vertical line at the start
+
+
+def test_measure_radio_switches_the_chart(app_test, cli_json) -> None:
+    at = app_test(page=PAGE, projekt="PI-003", utfall="behorig_yrk")
+    assert not at.exception
+    assert at.radio(key="dp_matt").value == "behorig_yrk"
+    row = next(r for r in cli_json["delprojekt"] if r["projekt_id"] == "PI-003" and r["matt"] == "behorig_yrk")
+    chart = json.loads(at.get("plotly_chart")[3].proto.spec)
+    assert "Andel behöriga till yrkesprogram" in chart["layout"]["title"]["text"]
+    assert any(row["fore_fran"] in (tr.get("text") or [""])[0] for tr in chart["data"])
+    at.radio(key="dp_matt").set_value("ogiltig_pct").run()
+    assert not at.exception
+    assert at.query_params["utfall"] == "ogiltig_pct"
+
+
+@pytest.fixture(scope="module")
+def future_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with PI-002 moved a year into the future (planned whatever today's date)."""
+    path = tmp_path_factory.mktemp("dp_future") / "future.duckdb"
+    shutil.copyfile(demo_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("""UPDATE subproject SET start_datum = current_date + INTERVAL 400 DAY,
+                   slut_datum = current_date + INTERVAL 1200 DAY WHERE projekt_id = 'PI-002'""")
+    con.close()
+    return path
+
+
+def test_planned_project_shows_its_reason_instead_of_an_effect(future_db: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PLUGINNAN_DB", str(future_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["projekt"] = "PI-002"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    db = Database(future_db)
+    start = db.query("SELECT start_datum FROM subproject WHERE projekt_id = 'PI-002'")["start_datum"][0]
+    db.close()
+    infos = " ".join(i.value for i in at.info)
+    assert "För lite data" in infos and f"Planerat: startar {pd.Timestamp(start).date().isoformat()}" in infos
+    assert not [df for df in at.dataframe if "Effekt (procentenheter)" in df.value.columns]
+    assert "planerat" in " ".join(m.value for m in at.markdown)
+
+
+def test_english(app_test, demo) -> None:
+    at = app_test(page=PAGE, lang="en", projekt="PI-001")
+    assert not at.exception
+    assert at.title[0].value == "Sub-projects"
+    table = table_with(at, "Id")
+    assert set(table["Status"]) <= {"planned", "running", "finished"}
+    effects = table_with(at, "Effect (percentage points)")
+    assert "Total absence" in effects["Measure"].tolist()
+    text = " ".join(m.value for m in at.markdown)
+    assert "percentage points" in text and "procentenheter" not in text
+    assert any("random-effects" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("query", [{"projekt": "PI-999"}, {"projekt": "<script>"}, {"insats": "nope,mentorskap"},
+                                   {"status": "x" * 3000}, {"utfall": "DROP"}, {"typmatt": "1; --"}])
+def test_bad_link_values_fall_back_with_a_notice(app_test, query) -> None:
+    at = app_test(page=PAGE, **query)
+    assert not at.exception
+    assert any("ersatts med standardval" in w.value for w in at.warning)
+    assert at.title[0].value == "Delprojekt"
