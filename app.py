@@ -29,16 +29,19 @@ PAGES = [
 
 
 def main() -> None:
-    st.set_page_config(page_title="Plug Innan – statistik", page_icon=":material/monitoring:", layout="wide",
+    st.set_page_config(page_title="Plug Innan – statistik", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide",
                        initial_sidebar_state="expanded")
     database = state.db()
     selection = state.sidebar_filters(database)
     st.session_state["_selection"] = selection
     language = state.lang()
+    components.page_language(language)  # <html lang="sv"|"en"> for screen readers (WCAG 3.1.1)
     pages = [st.Page(str(ROOT / path), title=t(key, language), icon=icon, url_path=Path(path).stem,
                      default=(i == 0))
              for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).exists() and state.page_enabled(path)]
     page = st.navigation(pages, position="top")
+    st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", layout="wide")  # each page its own title (WCAG 2.4.2)
+    components.print_styles()  # A4 landscape when a page is printed from the browser
     components.demo_notice(database, language)
     state.url_notices(language)
     page.run()

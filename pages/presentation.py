@@ -1,0 +1,167 @@
+# Presentation: the dashboard on a projector, one chart per screen with big text, no menus;
+# arrow keys / a presenter remote move between slides, `bild=` in the address names the slide,
+# and the same show downloads as a PowerPoint deck (and each chart as a PNG).
+"""Presentation page: thin; the show comes from pluginnan_core.views.presentation, images and
+the deck from pluginnan_core.slides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from pluginnan_core import charts, queries, slides
+from pluginnan_core.i18n import t
+from pluginnan_core.views import Visual
+from pluginnan_core.views import presentation as show
+from ui import components, state
+
+database = state.db()
+if "_selection" not in st.session_state:
+    # Opened by a link before this server ran app.py once: Streamlit then runs the page file on its
+    # own (its old `pages/` folder mode), without the sidebar; read the link's selection here.
+    st.session_state["_selection"] = state.sidebar_filters(database)
+sel, lang = state.selection(), state.lang()
+
+CHART_HEIGHT = 700  # px: with the heading, summary and buttons the slide fits a 1920×1080 screen
+LONG_TITLE = 80  # characters: a longer heading takes two lines, and the chart gives up the room
+CHART_CONFIG = {**components.PLOTLY_CONFIG, "displayModeBar": False, "scrollZoom": False}
+
+#: Projector chrome: no sidebar, header, toolbar or app-wide notices (the slide carries its own
+#: demo badge); big text; hidden buttons that only carry keyboard shortcuts.
+STYLE = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], [data-testid="stMainMenu"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 0.6rem 2.5rem !important; max-width: 100% !important; }
+[data-testid="stMain"] [data-testid="stElementContainer"]:has([data-testid="stAlertContainer"]) { display: none; }
+.st-key-pres_keys { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); opacity: 0; pointer-events: none; }
+.st-key-pres_top p { font-size: 1.3rem; color: #404040; margin: 0; }
+.st-key-pres_slide h1 { font-size: 2.5rem; line-height: 1.15; padding: 0.2rem 0 0.4rem 0; }
+.st-key-pres_slide .pres-summary { font-size: 1.75rem; line-height: 1.3; font-weight: 600; margin: 0.3rem 0; }
+.st-key-pres_slide .pres-source { font-size: 1.05rem; color: #404040; }
+.st-key-pres_title h1 { font-size: 5rem; color: #0072B2; padding-top: 6vh; }
+.st-key-pres_title p { font-size: 2rem; }
+.st-key-pres_title .pres-date { font-size: 1.6rem; color: #404040; }
+.st-key-pres_title .pres-hint { font-size: 1.1rem; color: #404040; margin-top: 3rem; }
+.st-key-pres_closing p, .st-key-pres_closing li { font-size: 1.5rem; line-height: 1.4; }
+.st-key-pres_closing h3 { font-size: 2rem; color: #0072B2; }
+.pres-demo { display: inline-block; background: #FDEBDD; color: #8A1C00; font-weight: 700;
+  padding: 0.15rem 0.6rem; border-radius: 0.3rem; margin-right: 0.6rem; }
+.pres-demo-big { background: #FDEBDD; color: #8A1C00; font-weight: 700; font-size: 1.5rem;
+  padding: 0.8rem 1.2rem; border-radius: 0.4rem; margin-top: 2rem; }
+</style>
+"""
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _visuals(token: str, key: tuple, language: str) -> list[Visual]:
+    """The show for one selection, once per database file (the key is its token, not the object)."""
+    forbund, kommuner, first, last, grupp = key
+    return show.presentation_visuals(state.db(), queries.Selection(forbund, kommuner, first, last, grupp), language)
+
+
+def _go(to: int) -> None:
+    st.query_params["bild"] = str(to)
+
+
+def _step(delta: int, total: int) -> None:
+    """Relative to the URL at the moment of the key press, so two quick presses move two slides."""
+    try:
+        now = int(st.query_params.get("bild", "1"))
+    except ValueError:
+        now = 1
+    _go(min(max(now + delta, 1), total))
+
+
+def _slide_number(total: int) -> int:
+    """The slide from the URL (`bild=3`), kept within 1..total; a bad value shows the title slide."""
+    raw = st.query_params.get("bild", "1")
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 1
+    number = min(max(number, 1), total)
+    if st.query_params.get("bild") != str(number):
+        st.query_params["bild"] = str(number)
+    return number
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+st.html(STYLE)
+components.print_styles()  # printing a slide gives an A4 landscape page (app.py may add it as well)
+key = (sel.forbund, sel.kommuner, sel.lasar_from, sel.lasar_to, sel.grupp)
+visuals = _visuals(database.token, key, lang)
+total = len(visuals) + 2  # title slide, charts, closing slide
+number = _slide_number(total)
+subtitle = show.selection_subtitle(database, sel, lang)
+demo = f'<span class="pres-demo">{_esc(t("pres_demo_short", lang))}</span>' if database.is_demo else ""
+slides.start_renderer(warm=True)  # the deck and PNG downloads find Chromium running
+
+with st.container(key="pres_top", horizontal=True, vertical_alignment="center"):
+    st.markdown(f"Plug Innan · {_esc(subtitle)}", width="stretch")
+    st.markdown(t("pres_counter", lang, i=number, n=total), width="content")
+
+if number == 1:
+    with st.container(key="pres_title"):
+        st.title("Plug Innan", anchor=False)
+        st.markdown(t("pres_app_subtitle", lang))
+        st.markdown(f"**{_esc(subtitle)}**")
+        st.html(f'<p class="pres-date">{_esc(show.date_text(dt.date.today(), lang))} · '
+                f'{_esc(t("pres_slides", lang, n=total))}</p>')
+        if database.is_demo:
+            st.html(f'<div class="pres-demo-big">{_esc(t("demo_notice", lang))}</div>')
+        if not visuals:
+            st.html(f'<p class="pres-hint">{_esc(t("pres_none", lang))}</p>')
+        st.html(f'<p class="pres-hint">{_esc(t("pres_keys_hint", lang))}</p>')
+elif number == total:
+    with st.container(key="pres_closing"):
+        st.title(t("pres_closing_title", lang), anchor=False)
+        cols = st.columns([3, 2], gap="large")
+        for col, (heading, text) in zip(cols, slides.closing_sections(lang), strict=True):
+            col.subheader(heading, anchor=False)
+            col.markdown(text)
+        st.html(f'<p class="pres-source">{demo}{_esc(slides.source_line(database, lang))}</p>')
+else:
+    visual = visuals[number - 2]
+    with st.container(key="pres_slide"):
+        st.title(visual.title.replace("<br>", " "), anchor=False)
+        height = CHART_HEIGHT - (60 if len(visual.title) > LONG_TITLE else 0)
+        figure = charts.projector_layout(visual.figure or {}, title=False, height=height)
+        st.plotly_chart(figure, key=f"pres_chart_{visual.key}", config=CHART_CONFIG, alt=visual.summary,
+                        height=height, theme=None)
+        st.html(f'<p class="pres-summary">{_esc(visual.summary)}</p>')
+        source = " ".join(x for x in (slides.visual_source(database, visual, lang),
+                                      slides.marker_legend(visual.markers, lang)) if x)
+        st.html(f'<p class="pres-source">{demo}{_esc(source)}</p>')
+
+with st.container(key="pres_nav", horizontal=True, vertical_alignment="center"):
+    st.button(t("pres_prev", lang), icon=":material/chevron_left:", on_click=_step, args=(-1, total),
+              disabled=number == 1, shortcut="Left", key="pres_prev")
+    st.button(t("pres_next", lang), icon=":material/chevron_right:", on_click=_step, args=(1, total),
+              disabled=number == total, shortcut="Right", key="pres_next", type="primary")
+    st.button(t("pres_first", lang), on_click=_go, args=(1,), shortcut="Home", key="pres_first", type="tertiary")
+    st.button(t("pres_last", lang), on_click=_go, args=(total,), shortcut="End", key="pres_last", type="tertiary")
+    st.space("stretch")
+    if 1 < number < total:
+        current = visuals[number - 2]
+        st.download_button(t("pres_png", lang), lambda: slides.chart_png(current), f"{current.key}.png",
+                           "image/png", on_click="ignore", icon=":material/image:", key="pres_png")
+    st.download_button(
+        t("pres_download", lang), lambda: slides.build_deck(database, sel, lang, visuals=visuals),
+        slides.deck_file_name(lang), "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore", icon=":material/slideshow:", help=t("pres_download_help", lang), key="pres_deck")
+    leave = st.button(t("pres_exit", lang), icon=":material/close:", shortcut="Esc", key="pres_exit")
+
+with st.container(key="pres_keys", horizontal=True):  # a presenter remote sends Page Up / Page Down
+    st.button("PageUp", on_click=_step, args=(-1, total), shortcut="PageUp", key="pres_pgup")
+    st.button("PageDown", on_click=_step, args=(1, total), shortcut="PageDown", key="pres_pgdn")
+
+if leave:
+    del st.query_params["bild"]
+    st.switch_page("pages/oversikt.py")
