@@ -643,6 +643,7 @@ def projector_layout(fig: dict, *, min_font: int = PROJECTOR_MIN_FONT, scale: fl
     grow_font(legend, default=13)
     if legend.get("orientation") == "h" and float(legend.get("y", 1) or 0) < 0:
         legend.update({"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})
+        margin["b"] = min(margin.get("b", 40), 60)  # the room kept for the legend below is not needed
     layout.setdefault("hoverlabel", {})
     grow_font(layout["hoverlabel"], default=13)
     for key, axis in list(layout.items()):

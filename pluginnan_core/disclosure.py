@@ -10,8 +10,12 @@ values, which become NULL with the marker '..'; so does its count.
 
 Secondary (complementary) suppression: when rows are parts of a total that is shown somewhere
 (schools of a kommun, flickor + pojkar of alla, kommuner of a förbund), a single withheld part
-could be recovered as total minus the shown parts. Within each `partition_by` group, if exactly
-one part is withheld, the smallest shown part is withheld too.
+could be recovered as total minus the shown parts. Within each `partition_by` group, as long as
+any part is withheld, the withheld parts must be at least two and together count at least the
+limit (a part of unknown size counts as zero); otherwise the smallest shown part is withheld
+too, and again. Two withheld schools of 3 and 4 pupils would otherwise give away a figure about
+7 pupils as kommun minus the shown schools. Callers with several partitions (groups, then
+schools of a kommun) repeat until nothing changes, see queries._protect_levels.
 """
 
 from __future__ import annotations
@@ -41,19 +45,24 @@ def marker_col(col: str) -> str:
 
 
 def protect(df: pd.DataFrame, values: Sequence[str], *, count: str = "antal_elever",
-            partition_by: Sequence[str] | None = None, min_n: int | None = None) -> pd.DataFrame:
+            partition_by: Sequence[str] | None = None, min_n: int | None = None,
+            sizes: str | None = None) -> pd.DataFrame:
     """Return a copy of `df` with every figure based on too few pupils withheld as '..'.
 
     `values` are the measure columns built from the `count` pupils; each gets a `<col>_marker`
     column (kept if present, e.g. Skolverket's '~100'). `partition_by` names the columns whose
-    equal values group rows that are parts of one shown total (see module docstring).
+    equal values group rows that are parts of one shown total (see module docstring). `sizes`
+    names a column with the counts as they were before any suppression: repeated passes blank the
+    counts they withhold, and the size of a withheld block must still be judged by the real
+    numbers, or each pass would see the block as empty and withhold everything.
     """
     limit = min_n if min_n is not None else min_pupils()
     out = df.copy()
-    n = pd.to_numeric(out[count], errors="coerce") if count in out else pd.Series(np.nan, out.index)
+    n = _counts(out, count)
     small = ~(n >= limit)  # NaN counts are unknown, so they are withheld too
     if partition_by:
-        small = _secondary(out, n, small, list(partition_by))
+        block_sizes = _counts(out, sizes) if sizes and sizes in out else n
+        small = _secondary(out, block_sizes, small, list(partition_by), limit)
     for col in [*values, count]:
         if col not in out:
             continue
@@ -67,23 +76,41 @@ def protect(df: pd.DataFrame, values: Sequence[str], *, count: str = "antal_elev
     return out
 
 
-def _secondary(df: pd.DataFrame, n: pd.Series, small: pd.Series, keys: list[str]) -> pd.Series:
-    """Withhold the smallest shown part wherever exactly one part of a total is withheld."""
+def _counts(df: pd.DataFrame, count: str) -> pd.Series:
+    """Pupil counts as float64 with NaN for unknown.
+
+    Why float: DuckDB hands an INTEGER column with NULLs (Skolverket's '..') to pandas as the
+    nullable Int32, whose missing value is pd.NA; `~(NA >= 10)` stays NA instead of True, so a
+    row withheld at the source would count as shown and secondary suppression would not see it.
+    """
+    if count not in df:
+        return pd.Series(np.nan, index=df.index, dtype="float64")
+    return pd.to_numeric(df[count], errors="coerce").astype("float64")
+
+
+def _secondary(df: pd.DataFrame, n: pd.Series, small: pd.Series, keys: list[str], limit: int) -> pd.Series:
+    """Withhold the smallest shown parts until the withheld parts of every total are at least two
+    and together hold at least `limit` pupils (or nothing is withheld)."""
     small = small.copy()
     if df.empty:
         return small
     groups = df.groupby(keys, dropna=False, sort=False).indices
     for idx in groups.values():
         labels = df.index[idx]
-        withheld = small.loc[labels]
-        if withheld.sum() == 1 and (~withheld).any():
+        while True:
+            withheld = small.loc[labels]
+            if not withheld.any() or withheld.all():
+                break
+            block = n.loc[labels][withheld].fillna(0).sum()
+            if withheld.sum() >= 2 and block >= limit:
+                break
             shown = n.loc[labels][~withheld]
             small.loc[shown.idxmin()] = True
     return small
 
 
 def protect_groups(df: pd.DataFrame, values: Sequence[str], keys: Sequence[str], *,
-                   count: str = "antal_elever", group_col: str = "grupp") -> pd.DataFrame:
+                   count: str = "antal_elever", group_col: str = "grupp", sizes: str | None = None) -> pd.DataFrame:
     """Protect a frame holding alla / flickor / pojkar rows for the same entities.
 
     flickor and pojkar are the two parts of alla, so they form one partition per `keys`.
@@ -92,7 +119,7 @@ def protect_groups(df: pd.DataFrame, values: Sequence[str], keys: Sequence[str],
     """
     parts = df[group_col].isin(["flickor", "pojkar"])
     whole = protect(df[~parts], values, count=count)
-    split = protect(df[parts], values, count=count, partition_by=list(keys))
+    split = protect(df[parts], values, count=count, partition_by=list(keys), sizes=sizes)
     return pd.concat([whole, split]).loc[df.index]
 
 
@@ -101,9 +128,9 @@ def is_disclosive(df: pd.DataFrame, values: Sequence[str], *, count: str = "anta
 
     Used by tests and as a last check in exports.
     """
-    n = pd.to_numeric(df[count], errors="coerce") if count in df else None
-    if n is None:
+    if count not in df:
         return False
+    n = _counts(df, count)
     small = n.notna() & (n < min_pupils())
     cols = [c for c in values if c in df]
     return bool(small.any() or (df.loc[n.isna(), cols].notna().any(axis=None) if cols else False))

@@ -424,10 +424,10 @@ TEXTS.update({
     # --- Karta ---
     "karta_title": ("Karta", "Map"),
     "karta_intro": (
-        "Hur ser det ut i regionens 50 kommuner? Välj mått och läsår; klicka på en kommun för att lägga till eller "
-        "ta bort den i urvalet till vänster.",
+        "Hur ser det ut i regionens 50 kommuner? Välj mått och läsår; klicka på en kommun för att lägga till den i "
+        "urvalet till vänster.",
         "How do the region's 50 municipalities compare? Pick a measure and a school year; click a municipality to "
-        "add it to or remove it from the selection on the left."),
+        "add it to the selection on the left."),
     "map_measure": ("Mått", "Measure"),
     "map_year": ("Läsår", "School year"),
     "map_title": ("{measure}, Plug Innans 50 kommuner {lasar}", "{measure}, Plug Innan's 50 municipalities {lasar}"),
@@ -443,9 +443,10 @@ TEXTS.update({
     "map_no_data": ("Det finns inga uppgifter för {measure} läsåret {lasar}.",
                     "There are no figures for {measure} in {lasar}."),
     "map_hover_pupils": ("{n} elever", "{n} pupils"),
-    "map_click_hint": ("Klicka på en kommun för att lägga till eller ta bort den i urvalet. Tjock kant = vald "
-                       "kommun.", "Click a municipality to add it to or remove it from the selection. Thick "
-                       "outline = selected."),
+    "map_click_hint": ("Klicka på en kommun för att lägga till den i urvalet; ta bort den med krysset i menyn till "
+                       "vänster. Tjock kant = vald kommun.",
+                       "Click a municipality to add it to the selection; remove it with its × in the menu on the "
+                       "left. Thick outline = selected."),
     "map_limit": ("Högst 12 kommuner kan väljas samtidigt.", "At most 12 municipalities can be selected at once."),
     "map_no_years": ("Det finns inga läsår med uppgifter för det här måttet i det valda tidsspannet.",
                      "There are no school years with figures for this measure in the chosen range."),
@@ -1031,4 +1032,118 @@ TEXTS.update({
                       "Similar here means closest in the number of year 9 pupils, the share eligible for vocational "
                       "programmes and total absence (averages over the latest three school years); the {n} closest "
                       "are shown."),
+})
+
+TEXTS.update({
+    # --- Tillgänglighet (accessibility statement, DIGG's model under lagen (2018:1937) om tillgänglighet
+    #     till digital offentlig service, DOS-lagen) ---
+    "a11y_title": ("Tillgänglighetsredogörelse", "Accessibility statement"),
+    "a11y_intro": (
+        "GR Utbildning (Göteborgsregionens kommunalförbund) står bakom Plug Innan – statistik. Vi vill att så många "
+        "som möjligt ska kunna använda verktyget. Den här redogörelsen beskriver hur verktyget uppfyller lagen "
+        "(2018:1937) om tillgänglighet till digital offentlig service, vilka kända brister som finns och hur du kan "
+        "rapportera brister till oss så att vi kan åtgärda dem.",
+        "GR Utbildning (Gothenburg Region Association of Local Authorities) is responsible for Plug Innan – "
+        "statistics. We want as many people as possible to be able to use it. This statement describes how the tool "
+        "complies with the Swedish Act (2018:1937) on accessibility to digital public services, the known problems "
+        "and how you can report problems to us so that we can fix them."),
+    "a11y_status_h": ("Hur tillgängligt är verktyget?", "How accessible is the tool?"),
+    "a11y_status": (
+        "Vi vet att delar av verktyget inte är helt tillgängliga. Se avsnittet om innehåll som inte är "
+        "tillgängligt nedan.",
+        "We know that parts of the tool are not fully accessible. See the section on content that is not "
+        "accessible below."),
+    "a11y_alt_h": ("Vad kan du göra om du inte kan använda delar av verktyget?",
+                   "What can you do if you cannot use parts of the tool?"),
+    "a11y_alt": (
+        "Varje diagram har en flik **Tabell** med samma siffror och en flik **Ladda ner** med siffrorna som CSV- "
+        "och Excelfil, och under varje diagram står en mening som sammanfattar det. Behöver du uppgifterna i ett "
+        "annat format kan du kontakta oss (se nedan).",
+        "Every chart has a **Table** tab with the same figures and a **Download** tab with them as a CSV and an "
+        "Excel file, and a sentence below every chart sums it up. If you need the figures in another format, "
+        "contact us (see below)."),
+    "a11y_report_h": ("Rapportera brister i verktygets tillgänglighet", "Report accessibility problems"),
+    "a11y_report": (
+        "Vi strävar hela tiden efter att förbättra tillgängligheten. Om du upptäcker problem som inte är beskrivna "
+        "på den här sidan, eller om du anser att vi inte uppfyller lagens krav, meddela oss så att vi får veta att "
+        "problemet finns. Vi svarar inom två arbetsdagar.\n\n"
+        "- **E-post: {contact}**",
+        "We keep working to improve accessibility. If you find problems that are not described on this page, or "
+        "if you think that we do not meet the requirements of the law, tell us so that we know about the problem. "
+        "We reply within two working days.\n\n"
+        "- **E-mail: {contact}**"),
+    "a11y_contact_placeholder": (
+        "[PLATSHÅLLARE – GR Utbildnings kontaktadress fylls i före publicering]",
+        "[PLACEHOLDER – GR Utbildning's contact address to be filled in before publication]"),
+    "a11y_supervision_h": ("Tillsyn", "Enforcement"),
+    "a11y_supervision": (
+        "Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn för lagen om tillgänglighet till "
+        "digital offentlig service. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du "
+        "[kontakta Digg och påtala det](https://www.digg.se/tdosanmalan).",
+        "The Agency for Digital Government (Digg) supervises the Act on accessibility to digital public services. "
+        "If you are not satisfied with how we handle your comments, you can "
+        "[contact Digg and report it](https://www.digg.se/tdosanmalan) (in Swedish)."),
+    "a11y_tech_h": ("Teknisk information om verktygets tillgänglighet",
+                    "Technical information about the tool's accessibility"),
+    "a11y_tech": (
+        "Verktyget är **delvis förenligt** med lagen om tillgänglighet till digital offentlig service, på grund av "
+        "de brister som beskrivs nedan. Kraven vi bedömer mot är nivå AA i Webbriktlinjer / WCAG 2.1 "
+        "(EN 301 549).",
+        "The tool is **partially compliant** with the Act on accessibility to digital public services, because of "
+        "the problems described below. We assess against level AA of WCAG 2.1 (EN 301 549)."),
+    "a11y_problems_h": ("Innehåll som inte är tillgängligt", "Content that is not accessible"),
+    "a11y_problems_intro": ("Bristande förenlighet med lagkraven:", "Non-compliance with the requirements:"),
+    "a11y_problems": (
+        "- **Diagrammens interaktion kräver mus (WCAG 2.1.1).** Att zooma och hålla muspekaren över en punkt för "
+        "att se dess värde går inte med tangentbordet. Orsak: diagrammen ritas av Plotly. Samma siffror finns i "
+        "fliken Tabell och i nedladdningarna.\n"
+        "- **Kartan väljs med mus (WCAG 2.1.1).** Att klicka på en kommun i kartan går inte med tangentbordet. "
+        "Samma val görs med listan Kommuner i menyn.\n"
+        "- **Vissa texter från ramverket är på engelska (WCAG 3.1.2).** Bland annat knapparna i diagrammens "
+        "verktygsrad (t.ex. ”Download plot as a PNG”), ”Skip to main content”, ”Help for …” på hjälpknapparna och "
+        "”more” i menyn när alla sidor inte får plats. Orsak: texterna kommer från Streamlit och Plotly och går inte "
+        "att översätta där.\n"
+        "- **Sidans språk sätts av ett skript (WCAG 3.1.1).** Ramverket anger engelska; verktyget ändrar till "
+        "svenska (eller engelska) direkt när sidan laddats, men under den första sekunden kan en skärmläsare få fel "
+        "språk.\n"
+        "- **Tabellerna är ritade rutnät (WCAG 1.3.1).** Den interaktiva tabellen (Streamlits dataframe) har "
+        "begränsat stöd i skärmläsare: rubriker och celler läses, men inte alltid i sitt sammanhang. CSV- och "
+        "Excelfilen innehåller samma tabell.\n"
+        "- **Ändringar meddelas inte skärmläsare (WCAG 4.1.3).** När du ändrar ett urval ritas sidan om utan att "
+        "en skärmläsare får besked om det.\n"
+        "- **Linjer skiljs åt med färg (WCAG 1.4.1).** I diagram med flera kommuner skiljs linjerna främst med färg "
+        "(en färgblindsanpassad palett); förbund och region har streckade och prickade linjer, och namnen står i "
+        "förklaringen och i tabellen.",
+        "- **Chart interaction needs a mouse (WCAG 2.1.1).** Zooming and hovering over a point to see its value "
+        "cannot be done with the keyboard. Reason: the charts are drawn by Plotly. The same figures are in the Table "
+        "tab and the downloads.\n"
+        "- **The map is used with a mouse (WCAG 2.1.1).** Clicking a municipality on the map cannot be done with "
+        "the keyboard. The same choice is made with the Municipalities list in the menu.\n"
+        "- **Some framework texts are in English (WCAG 3.1.2).** Among them the buttons of the chart toolbar, "
+        "“Skip to main content”, “Help for …” on help buttons and “more” in the menu. Reason: the texts come from "
+        "Streamlit and Plotly and cannot be translated there.\n"
+        "- **The page language is set by a script (WCAG 3.1.1).** The framework declares English; the tool changes "
+        "it as soon as the page has loaded, but during the first second a screen reader may use the wrong "
+        "language.\n"
+        "- **Tables are drawn grids (WCAG 1.3.1).** The interactive table (Streamlit's dataframe) has limited "
+        "screen reader support. The CSV and Excel files hold the same table.\n"
+        "- **Changes are not announced to screen readers (WCAG 4.1.3).** When you change the selection the page is "
+        "redrawn without a screen reader being told.\n"
+        "- **Lines are told apart by colour (WCAG 1.4.1).** In charts with several municipalities the lines differ "
+        "mainly by colour (a colour-blind safe palette); associations and the region have dashed and dotted lines, "
+        "and the names are in the legend and the table."),
+    "a11y_method_h": ("Hur vi testat verktyget", "How we tested the tool"),
+    "a11y_method": (
+        "Vi har granskat verktyget själva. Den senaste bedömningen gjordes den **{date}** med en automatisk "
+        "granskning med axe-core (WCAG 2.1 A och AA) av varje sida i webbläsaren Chromium, en kontroll av "
+        "kontrasten i de färger som faktiskt visas, och en manuell kontroll av att menyns urval och diagrammens "
+        "flikar Diagram, Tabell och Ladda ner går att nå och använda med enbart tangentbord (Tab, Skift+Tab, Enter "
+        "och piltangenter) med synligt fokus. Granskningen upprepas automatiskt i verktygets testsvit "
+        "(`tests/e2e/test_accessibility.py`).",
+        "We assessed the tool ourselves. The latest assessment was made on **{date}**: an automated audit with "
+        "axe-core (WCAG 2.1 A and AA) of every page in the Chromium browser, a check of the contrast of the colours "
+        "actually shown, and a manual check that the menu's selection and the charts' Chart, Table and Download "
+        "tabs can be reached and used with the keyboard alone (Tab, Shift+Tab, Enter and arrow keys) with visible "
+        "focus. The audit is repeated automatically in the tool's test suite (`tests/e2e/test_accessibility.py`)."),
+    "a11y_updated": ("Redogörelsen uppdaterades senast den {date}.", "This statement was last updated on {date}."),
 })

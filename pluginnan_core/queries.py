@@ -16,6 +16,8 @@ kommun figures.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -23,7 +25,7 @@ import pandas as pd
 
 from . import reference
 from .db import Database
-from .disclosure import protect, protect_groups
+from .disclosure import min_pupils, protect, protect_groups
 
 ELIGIBILITY_MEASURES = ("behorig_yrk", "behorig_es", "behorig_ehs", "behorig_nt", "alla_amnen", "meritvarde")
 ABSENCE_MEASURES = ("franvaro_pct", "giltig_pct", "ogiltig_pct")
@@ -153,8 +155,7 @@ def eligibility(db: Database, level: str, ids: Sequence[str] | None = None,
             GROUP BY ALL ORDER BY 2, b.lasar"""
     if ids and level in ("school", "forbund"):
         params.append(list(ids))
-    df = db.query(sql, params)
-    df = _protect_levels(df, ELIGIBILITY_MEASURES, level, "lasar")
+    df = _protected_query(db, sql, params, ELIGIBILITY_MEASURES, level, "lasar")
     if ids and level in ("school", "kommun"):
         df = df[df["id"].isin(list(ids))]
     if grupp:
@@ -167,6 +168,42 @@ def eligibility(db: Database, level: str, ids: Sequence[str] | None = None,
 _SCHOOL_KOMMUNER = "SELECT kommun_kod FROM school WHERE skolenhetskod IN (SELECT unnest(?::VARCHAR[]))"
 
 
+#: Protected frames by (database token, SQL, parameters, ...): see _protected_query.
+_PROTECTED: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_PROTECTED_LOCK = threading.Lock()
+PROTECTED_CACHE_BYTES = 48 * 2**20
+
+
+def _frozen(value: object) -> object:
+    return tuple(_frozen(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+def _protected_query(db: Database, sql: str, params: list, measures: Sequence[str], level: str,
+                     period: str) -> pd.DataFrame:
+    """`_protect_levels(db.query(sql, params), ...)`, remembered per database file.
+
+    Why: kommun and region figures are protected for all kommuner at once and filtered after,
+    so the same protected frame answers every kommun selection; the disclosure pass over all
+    partitions is the costly part of a rerun (seconds at national scale). The key holds the
+    database token (a swapped-in file never sees old figures); the cache is bounded in bytes,
+    oldest first out, and callers get a copy.
+    """
+    key = (db.token, min_pupils(), sql, _frozen(params), tuple(measures), level, period)
+    with _PROTECTED_LOCK:
+        hit = _PROTECTED.get(key)
+        if hit is not None:
+            _PROTECTED.move_to_end(key)
+            return hit.copy()
+    df = _protect_levels(db.query(sql, params), measures, level, period)
+    with _PROTECTED_LOCK:
+        _PROTECTED[key] = df
+        total = sum(int(f.memory_usage(index=True).sum()) for f in _PROTECTED.values())
+        while len(_PROTECTED) > 1 and total > PROTECTED_CACHE_BYTES:
+            _, old = _PROTECTED.popitem(last=False)
+            total -= int(old.memory_usage(index=True).sum())
+    return df.copy()
+
+
 def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, period: str) -> pd.DataFrame:
     """Apply the disclosure rule with the partitions each level belongs to.
 
@@ -176,16 +213,17 @@ def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, perio
     if df.empty:
         return protect(df, measures)
     parent = {"school": "kommun_kod", "kommun": "forbund_id"}.get(level)
+    df = df.assign(_sizes=pd.to_numeric(df["antal_elever"], errors="coerce"))  # counts before any pass
     withheld = -1
     for _ in range(20):  # a cell withheld in one partition can expose another: repeat until stable
-        df = protect_groups(df, measures, keys=["id", period])
+        df = protect_groups(df, measures, keys=["id", period], sizes="_sizes")
         if parent:
-            df = protect(df, measures, partition_by=[parent, period, "grupp"])
+            df = protect(df, measures, partition_by=[parent, period, "grupp"], sizes="_sizes")
         now = int(df["antal_elever"].isna().sum())
         if now == withheld:
             break
         withheld = now
-    return df
+    return df.drop(columns="_sizes")
 
 
 # --------------------------------------------------------------------------- absence
@@ -253,9 +291,8 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
                100.0 * og / nullif(sched, 0) AS ogiltig_pct{', ' + shares if ts else ''}
         FROM agg ORDER BY namn, {period}
     """
-    df = db.query(sql, params)
     values = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in ts)]
-    df = _protect_levels(df, values, level, period)
+    df = _protected_query(db, sql, params, values, level, period)
     if ids and level in ("school", "kommun"):
         df = df[df["id"].isin(list(ids))]
     if grupp:

@@ -147,7 +147,7 @@ def parse_files(db_path: Path, kind: str, files: Sequence[Path], *,
         except OSError as exc:
             problems.add(f.name, "unreadable", found=exc.strerror or type(exc).__name__)
             continue
-        ctx.say(f"Läser {f.name} ({len(raw):,} byte)".replace(",", "\u00a0"))
+        ctx.say(f"Läser {f.name} ({_thousands(len(raw))} byte)")
         batch = _parse_safely(KINDS[kind], f, raw, ctx)
         if batch is not None:
             # schools introduced by this file are known to the next files of the same import
@@ -156,6 +156,10 @@ def parse_files(db_path: Path, kind: str, files: Sequence[Path], *,
                                              batch.tables["school"]["kommun_kod"], strict=True))
             parsed.append((f, raw, batch))
     return parsed, problems
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _parse_safely(kind: Kind, f: Path, raw: bytes, ctx: Context) -> Batch | None:
@@ -200,7 +204,7 @@ def run_import(db_path: Path, kind: str, files: Sequence[Path], *,
             )
             notes.extend(batch.notes)
             if progress:
-                progress(f"{f.name}: {batch.rows:,} rader inlästa".replace(",", "\u00a0"))
+                progress(f"{f.name}: {_thousands(batch.rows)} rader inlästa")
         # Real data replaces the demo flag: the notice must not claim the data are demo ...
         db.set_meta(con, is_demo="true" if _has_demo_rows(con) else "false")
     return ImportResult([Path(f).name for f in files], sum(b.rows for _, _, b in parsed), per_table, notes)
@@ -240,13 +244,21 @@ def _upsert(con, table: str, frame: pd.DataFrame, import_id: int) -> None:
         if kept:
             on = " AND ".join(f"k.{k} = i.{k}" for k in keys)
             con.execute(f"INSERT INTO {table} ({names}, {', '.join(kept)}) "
-                        f"SELECT {', '.join('i.' + c for c in cols)}, {', '.join('k.' + c for c in kept)} "
+                        f"SELECT {', '.join('i.' + c for c in cols)}, {', '.join(_kept_expr(c, kept) for c in kept)} "
                         f"FROM incoming i LEFT JOIN _kept k ON {on}")
             con.execute("DROP TABLE _kept")
         else:
             con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
     finally:
         con.unregister("incoming")
+
+
+def _kept_expr(col: str, kept: list[str]) -> str:
+    """A column the file lacks: the stored value; a measure never stored is Skolverket's '.' (saknas)."""
+    base = col.removesuffix("_marker")
+    if col.endswith("_marker") and base in kept:
+        return f"coalesce(k.{col}, CASE WHEN k.{base} IS NULL THEN '.' END)"
+    return f"k.{col}"
 
 
 _LOADED = False

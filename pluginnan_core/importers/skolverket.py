@@ -41,6 +41,12 @@ MEASURE_LABELS = {
     "behorig_nt": "Andel elever (%) behöriga till Naturvetenskapligt och tekniskt program",
     "alla_amnen": "Andel (%) elever som uppfyllt betygskriterierna i alla ämnen",
     "meritvarde": "Genomsnittligt meritvärde (17 ämnen)",
+    "skolenhetskod": "Skol-enhetskod",
+    "skola": "Skola",
+    "kommun_kod": "Kommun-kod",
+    "huvudman_typ": "Typ av huvudman",
+    "uppgift": "Uppgift",
+    "kon": "Kön",
 }
 #: Words in a measure's name that make it a breakdown the database does not hold (background,
 #: parents' education, ...): such rows or columns are skipped, never read as the total.
@@ -155,7 +161,7 @@ def find_header(lines: Sequence[str], is_header: Callable[[set[str]], bool], lim
                 ) -> tuple[int, str, list[str]] | None:
     """The first line (within `limit`) whose columns, classified, satisfy `is_header`."""
     for i, line in enumerate(lines[:limit]):
-        if not line.strip(";,\t "):
+        if not line.strip(";,\t ") or len(line) > v.MAX_LINE_CHARS:
             continue
         sep = _pick_sep(line)
         cells = [c.strip().lstrip("\ufeff") for c in _split(line, sep)]
@@ -169,13 +175,15 @@ def find_header(lines: Sequence[str], is_header: Callable[[set[str]], bool], lim
 
 def read_export(name: str, text: str, problems: v.Problems, *, is_header: Callable[[set[str]], bool],
                 key_field: str, key_pattern: str, required: Sequence[str], sheet: str = "",
-                report_missing: bool = True) -> Export | None:
+                report_missing: bool = True, continuation: str | None = None) -> Export | None:
     """Header, data rows and banner of one export; footnotes after the data are left out.
 
     A line belongs to the data when its key column (skolenhetskod, kommunkod) looks like a
     code; blank lines inside the data are skipped; everything after the last data line is
     Skolverket's footnote block. A data-looking line with the wrong number of fields is a
-    problem (a truncated or broken line), never silently dropped.
+    problem (a truncated or broken line), never silently dropped. With `continuation` (a
+    field), a line whose key is empty but which has that field filled is data too (a
+    workbook's merged kommun cells).
     """
     lines = text.splitlines()
     found = find_header(lines, is_header)
@@ -197,11 +205,6 @@ def read_export(name: str, text: str, problems: v.Problems, *, is_header: Callab
             ok = False
             continue
         fields[f] = col
-    dupes = {c for c in header if c and header.count(c) > 1}
-    for col in dupes:
-        if classify(col) in (None, "lan", "orgnr"):
-            problems.add(where, "duplicate_column", line=start + 1, column=col, value=col, other=col)
-            ok = False
     for f in required:
         if f not in fields:
             problems.add(where, "missing_column", column=MEASURE_LABELS.get(f, f),
@@ -210,6 +213,7 @@ def read_export(name: str, text: str, problems: v.Problems, *, is_header: Callab
     if not ok:
         return None
     key_index = header.index(fields[key_field])
+    cont_index = header.index(fields[continuation]) if continuation and continuation in fields else None
     pattern = re.compile(key_pattern)
     candidates: list[tuple[int, list[str] | None]] = []
     for i in range(start + 1, len(lines)):
@@ -221,7 +225,8 @@ def read_export(name: str, text: str, problems: v.Problems, *, is_header: Callab
             continue
         cells = _split(line, sep)
         key = cells[key_index].strip() if key_index < len(cells) else ""
-        if pattern.fullmatch(key):
+        cont = cont_index is not None and key == "" and cont_index < len(cells) and cells[cont_index].strip() != ""
+        if pattern.fullmatch(key) or cont:
             candidates.append((i, cells))
         else:
             candidates.append((i, []))  # not data-looking: footnote, or a broken line inside the data
@@ -234,7 +239,7 @@ def read_export(name: str, text: str, problems: v.Problems, *, is_header: Callab
         if not cells:
             first = _split(lines[i], sep)
             value = first[key_index].strip() if key_index < len(first) else ""
-            problems.add(where, key_field if key_field in ("skolenhetskod", "kommun") else "required", line=i + 1,
+            problems.add(where, "skolenhetskod" if key_field == "skolenhetskod" else "kommun", line=i + 1,
                          column=fields[key_field], value=value)
             continue
         while len(cells) > len(header) and cells[-1].strip() == "":
@@ -246,7 +251,10 @@ def read_export(name: str, text: str, problems: v.Problems, *, is_header: Callab
             continue
         rows.append([c.strip() for c in cells])
         numbers.append(i + 1)
-    cols = [c if c else f"_tom{j}" for j, c in enumerate(header)]
+    cols = []
+    for j, c in enumerate(header):
+        label = c if c else f"_tom{j}"
+        cols.append(label if label not in cols else f"{label} ({j + 1})")  # unused repeated names
     frame = pd.DataFrame(rows, columns=cols, dtype=object) if rows else pd.DataFrame(columns=cols, dtype=object)
     frame["_line"] = numbers
     if not rows:
@@ -289,7 +297,7 @@ def _measures(export: Export, ctx: Context, out: pd.DataFrame) -> list[str]:
     if "antal_elever" in export.fields:
         col = export.fields["antal_elever"]
         n, marker = v.measure(df, col, export.file, p, low=0, high=1e7, integer=True)
-        out["antal_elever"] = n.astype("Int64")
+        out["antal_elever"] = v.as_int(n)
         out["antal_elever_marker"] = marker
     for m in MEASURES:
         if m not in export.fields:
@@ -401,11 +409,10 @@ def parse_kommun(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | Non
     if export is None or export.frame.empty:
         return None
     df, f, file = export.frame, export.fields, export.file
-    aggregate = df[f["kommun_kod"]].str.fullmatch(r"00\d\d") | df[f["kommun_kod"]].eq("0")
+    df[f["kommun_kod"]], fixed = _fix_codes(df[f["kommun_kod"]], 4)
+    aggregate = df[f["kommun_kod"]].str.fullmatch(r"00\d\d")
     skipped = int(aggregate.sum())
-    df = export.frame = df[~aggregate]
-    kommun, fixed = _fix_codes(df[f["kommun_kod"]], 4)
-    df[f["kommun_kod"]] = kommun
+    df = export.frame = df[~aggregate].copy()
     kommun = v.codes(df, f["kommun_kod"], file, p, "kommun")
     huvudman = (v.choice(df, f["huvudman_typ"], file, p, HUVUDMAN_KOMMUN) if "huvudman_typ" in f
                 else pd.Series("samtliga", index=df.index, dtype=object))
@@ -473,15 +480,15 @@ def parse_series(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | Non
     any_table = False
     for sheet, text in texts:
         export = read_export(name, text, p, is_header=_is_series_header, key_field="kommun_kod",
-                             key_pattern=r"\d{1,4}|", required=["kommun_kod", "uppgift"], sheet=sheet,
-                             report_missing=False)
+                             key_pattern=r"\d{1,4}", required=["kommun_kod", "uppgift"], sheet=sheet,
+                             report_missing=False, continuation="uppgift")
         if export is None:
             continue
         any_table = True
         file = export.file
         huvudman = sheet_huvudman(sheet) if sheet else "samtliga"
         if huvudman is None:
-            p.add(file, "sheet_huvudman", column="blad", value=sheet)
+            p.add(file, "sheet_huvudman", column="Blad", value=sheet)
             continue
         frame = _series_frame(export, huvudman, ctx, ignored)
         if frame is not None:
@@ -508,11 +515,20 @@ def _series_frame(export: Export, huvudman: str, ctx: Context, ignored: set[str]
     df, f, file = export.frame, export.fields, export.file
     kod_col, task_col = f["kommun_kod"], f["uppgift"]
     name_col = f.get("kommun")
-    # Continuation rows may leave Kommun/Kommunkod empty (merged cells): carry the last one down.
-    codes = df[kod_col].replace("", np.nan).ffill().fillna("")
-    if name_col:
-        df[name_col] = df[name_col].replace("", np.nan).ffill().fillna("")
+    # Continuation rows may leave Kommun and Kommunkod empty (merged cells): carry the last kommun
+    # down, but only where the name is empty too ("Riket" with no code is not the kommun above).
+    codes, names, last_code, last_name = [], [], "", ""
+    for code, nm in zip(df[kod_col], df[name_col] if name_col else [""] * len(df), strict=True):
+        code, nm = str(code).strip(), str(nm).strip()
+        if code == "" and nm == "":
+            code, nm = last_code, last_name
+        last_code, last_name = code, nm
+        codes.append(code)
+        names.append(nm)
     df[kod_col] = codes
+    codes = df[kod_col]
+    if name_col:
+        df[name_col] = names
     year_cols = [c for c in export.header if _YEAR_COL.match(c or "")]
     if not year_cols:
         p.add(file, "missing_column", column="2024/25", expected="läsår som kolumner, t.ex. 2024/25, 2023/24, …")
@@ -520,10 +536,11 @@ def _series_frame(export: Export, huvudman: str, ctx: Context, ignored: set[str]
     bad_years = [c for c in year_cols if not reference.is_lasar(re.sub(r"\s", "", c))]
     for c in bad_years:
         p.add(file, "lasar", line=int(df["_line"].min()) - 1 if len(df) else None, column=c, value=c)
-    aggregate = codes.str.fullmatch(r"00\d\d|0|") & (
-        codes.ne("") | (df[name_col].str.match(_AGGREGATE_NAMES) if name_col else True))
-    df = df[~aggregate].copy()
     df[kod_col], _ = _fix_codes(df[kod_col], 4)
+    codes = df[kod_col]
+    named_total = df[name_col].str.match(_AGGREGATE_NAMES) if name_col else pd.Series(False, index=df.index)
+    aggregate = codes.str.fullmatch(r"00\d\d|0") | (codes.eq("") & named_total)
+    df = df[~aggregate].copy()
     kommun = v.codes(df, kod_col, file, p, "kommun")
     labels = df[task_col].fillna("").astype(str)
     kinds = labels.map(classify_measure_row)
@@ -574,9 +591,7 @@ def _series_frame(export: Export, huvudman: str, ctx: Context, ignored: set[str]
     out["huvudman"] = huvudman
     out["population"] = "skolkommun"
     if "antal_elever" in out:
-        out["antal_elever"] = out["antal_elever"].astype("Int64")
-    if export.header and any(_merit_high(c) == 320 for c in set(long.loc[long["measure"] == "meritvarde", "_col"])):
-        pass
+        out["antal_elever"] = v.as_int(out["antal_elever"])
     return out
 
 

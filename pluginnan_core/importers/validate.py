@@ -127,9 +127,14 @@ class Problem:
     value: str | None = None
     params: tuple[tuple[str, str], ...] = ()
 
-    def message(self, lang: str = "sv") -> str:
+    def reason(self, lang: str = "sv") -> str:
+        """What is wrong and what was expected, without the file/line/column prefix."""
         sv, en = REASONS.get(self.code, (self.code, self.code))
-        reason = (en if lang == "en" else sv).format(**dict(self.params)) if self.params else (en if lang == "en" else sv)
+        text = en if lang == "en" else sv
+        return text.format(**dict(self.params)) if self.params else text
+
+    def message(self, lang: str = "sv") -> str:
+        reason = self.reason(lang)
         cell, row, whole, _ = _LABELS["en" if lang == "en" else "sv"]
         value = _shorten(self.value) if self.value is not None else ""
         if self.line is not None and self.column is not None:
@@ -163,6 +168,14 @@ class Problems:
 
     def __bool__(self) -> bool:
         return self.total > 0
+
+    def table(self, lang: str = "sv") -> pd.DataFrame:
+        """The listed problems as a table (file, line, column, value, what is wrong) for the upload page."""
+        heads = (["File", "Line", "Column", "Value", "Problem"] if lang == "en"
+                 else ["Fil", "Rad", "Kolumn", "Värde", "Problem"])
+        rows = [[p.file, "" if p.line is None else str(p.line), p.column or "",
+                 "" if p.value is None else _shorten(p.value), p.reason(lang)] for p in self.items]
+        return pd.DataFrame(rows, columns=heads)
 
     def report(self, lang: str = "sv") -> str:
         lines = [p.message(lang) for p in self.items]
@@ -286,7 +299,10 @@ def read_delimited(text: str, file: str, problems: Problems, *, expected: Sequen
 
 
 def _split(line: str, sep: str) -> list[str]:
-    return next(csv.reader(io.StringIO(line), delimiter=sep, quotechar='"'), [])
+    try:
+        return next(csv.reader(io.StringIO(line), delimiter=sep, quotechar='"'), [])
+    except csv.Error:  # e.g. a field over the csv module's size limit: split plainly, checks follow
+        return line.split(sep)
 
 
 def require_columns(table: Table, columns: Iterable[str], problems: Problems) -> bool:
@@ -316,8 +332,16 @@ def parse_number(series: pd.Series) -> pd.Series:
     cleaned = (series.fillna("").astype(str).str.replace("\u00a0", "", regex=False)
                .str.replace("\u202f", "", regex=False).str.replace(" ", "", regex=False)
                .str.replace(",", ".", regex=False))
-    ok = cleaned.str.fullmatch(r"[-+]?\d+(\.\d+)?")
-    return pd.to_numeric(cleaned.where(ok), errors="coerce")
+    ok = cleaned.str.fullmatch(r"[-+]?\d+(\.\d+)?") & (cleaned.str.len() <= 30)
+    value = pd.to_numeric(cleaned.where(ok), errors="coerce").astype("float64")
+    return value.where(np.isfinite(value))
+
+
+def as_int(series: pd.Series) -> pd.Series:
+    """Counts as nullable integers; values that cannot be one (already reported) become NULL."""
+    value = pd.to_numeric(series, errors="coerce").astype("float64")
+    fits = np.isfinite(value) & (value.abs() < 2**31) & (value == np.floor(value))
+    return value.where(fits).astype("Int64")
 
 
 def measure(df: pd.DataFrame, col: str, file: str, problems: Problems, *, low: float = 0, high: float = 100,

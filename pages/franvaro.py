@@ -1,0 +1,103 @@
+# Frånvaro: monthly absence trend, share of pupils above a threshold (URL `grans=`), school years
+# compared, a school × month heatmap for one kommun and an early-warning list of schools.
+"""Absence page: thin; everything shown is built in pluginnan_core.views.absence."""
+
+import streamlit as st
+
+from pluginnan_core import queries
+from pluginnan_core.db import Database
+from pluginnan_core.disclosure import min_pupils
+from pluginnan_core.i18n import t
+from pluginnan_core.views import Visual, absence
+from ui import components, state
+
+database, sel, lang = state.db(), state.selection(), state.lang()
+
+st.title(t("franvaro_title", lang))
+st.markdown(t("franvaro_intro", lang))
+
+SOURCE = " ".join(x for x in (components.source_line(database, lang), t("franvaro_source_note", lang)) if x)
+MARKERS = ("..", ".")
+
+
+def show(v: Visual) -> None:
+    components.visual(v.key, v.title, v.figure, v.table, v.summary, language=lang, source=SOURCE, markers=MARKERS)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def build(kind: str, _database: Database, token: str, sel_key: tuple, language: str, *args: object) -> Visual:
+    """One visual, cached by the database token and the filter values (never by a DataFrame)."""
+    forbund, kommuner, lo, hi, grupp = sel_key
+    s = queries.Selection(forbund=forbund, kommuner=kommuner, lasar_from=lo, lasar_to=hi, grupp=grupp)
+    if kind == "trend":
+        return absence.trend(_database, s, language)
+    if kind == "grans":
+        return absence.threshold_trend(_database, s, language, int(args[0]))
+    if kind == "sasong":
+        return absence.seasonality(_database, s, language)
+    if kind == "skolor":
+        return absence.heatmap(_database, s, language, str(args[0]), str(args[1]))
+    return absence.early_warning(_database, s, language)
+
+
+def visual(kind: str, *args: object) -> Visual:
+    key = (sel.forbund, sel.kommuner, sel.lasar_from, sel.lasar_to, sel.grupp)
+    return build(kind, database, database.token, key, lang, *args)
+
+
+def threshold_picker(options: list[int]) -> int | None:
+    """The threshold radio, read from and written to the URL as `grans=` (default left out)."""
+    default, _ = absence.pick_threshold(None, options)
+    if st.session_state.get("p_grans") not in options:
+        raw = st.query_params.get("grans")
+        value, ok = absence.pick_threshold(raw, options)
+        if not ok:
+            st.warning(t("url_fallback", lang, items=f"grans={str(raw)[:40]}"), icon=":material/warning:")
+        st.session_state["p_grans"] = value
+    if not options:
+        return None
+    value = st.radio(t("threshold_label", lang), options, key="p_grans", horizontal=True,
+                     format_func=lambda v: f"{v}\u00a0%", help=t("threshold_help", lang))
+    if value != default:
+        if st.query_params.get("grans") != str(value):
+            st.query_params["grans"] = str(value)
+    elif "grans" in st.query_params:
+        del st.query_params["grans"]
+    return value
+
+
+ctx = absence.context(database, sel, lang)
+if not ctx.years:
+    st.info(t("franvaro_no_data", lang))
+    st.caption(SOURCE)
+    st.stop()
+
+st.subheader(t("abs_h_trend", lang))
+show(visual("trend"))
+
+st.subheader(t("abs_h_threshold", lang))
+grans = threshold_picker(queries.thresholds(database))
+if grans is not None:
+    show(visual("grans", grans))
+
+st.subheader(t("abs_h_season", lang))
+show(visual("sasong"))
+
+kommuner = absence.heatmap_kommuner(database, sel)
+if kommuner:
+    st.subheader(t("abs_h_schools", lang))
+    names = queries.kommun_names(database)
+    if st.session_state.get("p_heat_kommun") not in kommuner:
+        st.session_state["p_heat_kommun"] = kommuner[0]
+    if st.session_state.get("p_heat_year") not in ctx.years:
+        st.session_state["p_heat_year"] = ctx.years[-1]
+    c1, c2, _ = st.columns([2, 1.4, 1.6])
+    kommun = c1.selectbox(t("abs_heat_kommun", lang), kommuner, key="p_heat_kommun",
+                          format_func=lambda k: names.get(k, k))
+    lasar = c2.selectbox(t("abs_heat_year", lang), ctx.years, key="p_heat_year")
+    st.caption(t("abs_heat_legend", lang, m=min_pupils()))
+    show(visual("skolor", kommun, lasar))
+
+st.subheader(t("abs_h_warning", lang))
+st.caption(absence.early_warning_note(lang))
+show(visual("varning"))

@@ -1,0 +1,89 @@
+# Karta: the 50 Plug Innan kommuner coloured by a chosen measure and läsår; clicking a kommun
+# adds it to (or removes it from) the sidebar's selection.
+"""Map page: thin; the map, table and summary are built in pluginnan_core.views.map."""
+
+import streamlit as st
+
+from pluginnan_core import queries
+from pluginnan_core.i18n import MEASURES, t
+from pluginnan_core.views import absence
+from pluginnan_core.views import map as geo
+from ui import components, state
+
+database, sel, lang = state.db(), state.selection(), state.lang()
+
+st.title(t("karta_title", lang))
+st.markdown(t("karta_intro", lang))
+
+if st.session_state.pop("_map_limit", False):
+    st.warning(t("map_limit", lang), icon=":material/warning:")
+
+# --- measure (URL `matt=`), threshold (URL `grans=`, shared with Frånvaro) and läsår
+if st.session_state.get("p_matt") not in geo.MEASURE_OPTIONS:
+    raw = st.query_params.get("matt")
+    value, ok = geo.pick_measure(raw)
+    if not ok:
+        st.warning(t("url_fallback", lang, items=f"matt={str(raw)[:40]}"), icon=":material/warning:")
+    st.session_state["p_matt"] = value
+c1, c2, c3 = st.columns([3, 2, 1.3])
+measure = c1.selectbox(t("map_measure", lang), geo.MEASURE_OPTIONS, key="p_matt",
+                       format_func=lambda m: MEASURES[m][1 if lang == "en" else 0])
+if measure != geo.DEFAULT_MEASURE:
+    if st.query_params.get("matt") != measure:
+        st.query_params["matt"] = measure
+elif "matt" in st.query_params:
+    del st.query_params["matt"]
+
+grans = None
+if measure == "andel_over":
+    options = queries.thresholds(database)
+    default, _ = absence.pick_threshold(None, options)
+    if st.session_state.get("p_grans") not in options:
+        raw = st.query_params.get("grans")
+        value, ok = absence.pick_threshold(raw, options)
+        if not ok:
+            st.warning(t("url_fallback", lang, items=f"grans={str(raw)[:40]}"), icon=":material/warning:")
+        st.session_state["p_grans"] = value
+    if options:
+        grans = c2.selectbox(t("threshold_label", lang), options, key="p_grans",
+                             format_func=lambda v: f"{v}\u00a0%", help=t("threshold_help", lang))
+        if grans != default:
+            if st.query_params.get("grans") != str(grans):
+                st.query_params["grans"] = str(grans)
+        elif "grans" in st.query_params:
+            del st.query_params["grans"]
+
+years = geo.years_for(database, measure, sel)
+if not years:
+    st.info(t("map_no_years", lang))
+    st.stop()
+if st.session_state.get("p_map_year") not in years:
+    st.session_state["p_map_year"] = years[-1]
+lasar = c3.selectbox(t("map_year", lang), years, key="p_map_year")
+
+# --- the map; a click adds the kommun to the sidebar selection (see _on_click)
+CHART_KEY = "karta"
+
+
+def _on_click() -> None:
+    """Runs before the next rerun, so the sidebar's widget value may still be changed here.
+
+    Adding (never toggling) keeps a click idempotent: Streamlit may deliver the same selection
+    event again when the map is redrawn, and that must not undo the click.
+    """
+    code = geo.clicked_kommun(st.session_state.get(f"chart_{CHART_KEY}"))
+    if not code:
+        return
+    new, ok = geo.add_kommun(st.session_state.get("f_kommuner", []), code)
+    st.session_state["f_kommuner"] = new
+    st.session_state["_map_limit"] = not ok
+
+
+source = components.source_line(database, lang)
+if geo.is_absence(measure):
+    source = f"{source} {t('franvaro_source_note', lang)} {t('map_absence_note', lang)}".strip()
+visual = geo.choropleth(database, sel, lang, measure, lasar, grans)
+st.caption(t("map_click_hint", lang))
+components.visual(CHART_KEY, visual.title, visual.figure, visual.table, visual.summary, language=lang,
+                  source=source, markers=("..", ".") if geo.is_absence(measure) else ("..", "~100", "."),
+                  file_stem="karta", on_select=_on_click)

@@ -1,0 +1,146 @@
+# AppTest of the Frånvaro page: every filter (kommun from the URL, threshold `grans=`, gender,
+# years, English, the heatmap's kommun) shows figures equal to direct SQL and no exception.
+"""pages/franvaro.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PAGE = "pages/franvaro.py"
+
+
+def charts(at) -> dict[str, dict]:
+    """The page's Plotly figures by title (line breaks removed)."""
+    out = {}
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        out[spec["layout"]["title"]["text"].replace("<br>", " ")] = spec
+    return out
+
+
+def chart(at, start: str) -> dict:
+    found = [spec for title, spec in charts(at).items() if title.startswith(start)]
+    assert found, f"no chart titled {start!r} in {list(charts(at))}"
+    return found[0]
+
+
+def sql_total(db, kommuner: list[str] | None, grupp: str = "alla") -> list[float]:
+    where = "s.kommun_kod IN (SELECT unnest(?::VARCHAR[]))"
+    ks = kommuner or list(db.query("SELECT kommun_kod FROM kommun WHERE forbund_id IS NOT NULL")["kommun_kod"])
+    df = db.query(f"""SELECT a.manad, 100.0 * sum(franvaro_min) / sum(schemalagd_min) AS v
+                      FROM absence_month a JOIN school s USING (skolenhetskod)
+                      WHERE {where} AND a.grupp = ? GROUP BY 1 ORDER BY 1""", [ks, grupp])
+    return df["v"].tolist()
+
+
+def sql_share(db, kommuner: list[str] | None, threshold: int) -> list[float]:
+    ks = kommuner or list(db.query("SELECT kommun_kod FROM kommun WHERE forbund_id IS NOT NULL")["kommun_kod"])
+    df = db.query("""WITH n AS (SELECT a.manad, sum(antal_elever) AS n FROM absence_month a JOIN school s USING (skolenhetskod)
+                                WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND a.grupp = 'alla' GROUP BY 1),
+                          o AS (SELECT t.manad, sum(antal_over) AS o FROM absence_threshold t JOIN school s USING (skolenhetskod)
+                                WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND t.grupp = 'alla'
+                                  AND troskel_pct = ? GROUP BY 1)
+                     SELECT 100.0 * o / n AS v FROM n JOIN o USING (manad) ORDER BY manad""", [ks, ks, threshold])
+    return df["v"].tolist()
+
+
+def test_default_page_shows_five_visuals_equal_to_sql(app_test, demo) -> None:
+    at = app_test(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Frånvaro"
+    assert len(at.get("plotly_chart")) == 5
+    trend = chart(at, "Frånvaro per månad, Plug Innan-regionen")
+    assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, None))
+    share = chart(at, "Andel elever med minst 15 % frånvaro")
+    assert share["data"][0]["y"] == pytest.approx(sql_share(demo, None, 15))
+    assert at.radio(key="p_grans").value == 15
+    captions = " ".join(c.value for c in at.caption)
+    assert "skolornas egna frånvarosystem" in captions and "färre än 10 elever" in captions
+    summaries = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert len(summaries) >= 5  # one sentence under every visual
+    assert len(at.tabs) >= 15  # Diagram / Tabell / Ladda ner for each of the five
+
+
+def test_kommun_from_url(app_test, demo) -> None:
+    at = app_test(PAGE, kommun="1489")
+    assert not at.exception
+    trend = chart(at, "Frånvaro per månad, Alingsås")
+    assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, ["1489"]))
+    assert at.selectbox(key="p_heat_kommun").value == "1489"
+    heat = chart(at, "Frånvaro per skola och månad, Alingsås 2024/25")
+    assert all(label.endswith("elever)") or label.endswith("(..)") for label in heat["data"][0]["y"])
+
+
+@pytest.mark.parametrize("grans", [10, 20, 50])
+def test_threshold_from_url_and_radio(app_test, demo, grans: int) -> None:
+    at = app_test(PAGE, kommun="1440", grans=str(grans))
+    assert not at.exception
+    assert at.radio(key="p_grans").value == grans
+    share = chart(at, f"Andel elever med minst {grans} % frånvaro per månad, Ale")
+    assert share["data"][0]["y"] == pytest.approx(sql_share(demo, ["1440"], grans))
+    at.radio(key="p_grans").set_value(15).run()
+    assert not at.exception
+    assert "grans" not in at.query_params  # the default is left out of the link
+    share = chart(at, "Andel elever med minst 15 % frånvaro per månad, Ale")
+    assert share["data"][0]["y"] == pytest.approx(sql_share(demo, ["1440"], 15))
+    at.radio(key="p_grans").set_value(grans).run()
+    assert at.query_params["grans"] in (str(grans), [str(grans)])
+
+
+def test_bad_threshold_in_url_falls_back(app_test) -> None:
+    at = app_test(PAGE, grans="7'; DROP")
+    assert not at.exception
+    assert at.radio(key="p_grans").value == 15
+    assert any("grans=7" in w.value for w in at.warning)
+
+
+def test_gender_filter(app_test, demo) -> None:
+    at = app_test(PAGE, kommun="1489,1480", kon="flickor")
+    assert not at.exception
+    trend = chart(at, "Frånvaro per månad, Alingsås och Göteborg")
+    assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, ["1489", "1480"], "flickor"))
+    assert "(flickor)" in trend["layout"]["title"]["text"]
+
+
+def test_years_filter(app_test, demo) -> None:
+    at = app_test(PAGE, kommun="1489", fran="2022/23", till="2023/24")
+    assert not at.exception
+    trend = chart(at, "Frånvaro per månad, Alingsås 2022/23–2023/24")
+    assert trend["data"][0]["x"][0] == "aug. 2022" and trend["data"][0]["x"][-1] == "juni 2024"
+    assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, ["1489"])[33:55])
+    assert at.selectbox(key="p_heat_year").value == "2023/24"
+
+
+def test_english(app_test, demo) -> None:
+    at = app_test(PAGE, kommun="1489", lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Absence"
+    trend = chart(at, "Absence per month, Alingsås")
+    assert trend["data"][0]["name"] == "Total absence" and trend["data"][0]["x"][0] == "Aug 2019"
+    assert trend["layout"]["separators"] == ".,"
+    assert "Schools where absence rose most" in " ".join(charts(at))
+    assert at.radio(key="p_grans").label == "Threshold for high absence"
+
+
+def test_heatmap_kommun_picker_shows_withheld_schools(app_test, demo) -> None:
+    kommun = demo.query("""SELECT s.kommun_kod FROM absence_month a JOIN school s USING (skolenhetskod)
+                           WHERE a.grupp = 'alla' AND a.antal_elever < 10 AND a.lasar = '2024/25'
+                           GROUP BY 1 ORDER BY count(DISTINCT s.skolenhetskod) DESC, 1 LIMIT 1""")["kommun_kod"][0]
+    name = demo.scalar("SELECT namn FROM kommun WHERE kommun_kod = ?", [kommun])
+    at = app_test(PAGE)
+    at.selectbox(key="p_heat_kommun").set_value(kommun).run()
+    assert not at.exception
+    heat = chart(at, f"Frånvaro per skola och månad, {name} 2024/25")
+    assert ".." in heat["data"][1]["text"]
+    small = demo.query("""SELECT s.namn, a.manad FROM absence_month a JOIN school s USING (skolenhetskod)
+                          WHERE s.kommun_kod = ? AND a.lasar = '2024/25' AND a.grupp = 'alla'
+                          AND a.antal_elever < 10""", [kommun])
+    assert len(small)
+    from pluginnan_core.i18n import month_label
+
+    rows = {label.rsplit(" (", 1)[0]: z for label, z in zip(heat["data"][0]["y"], heat["data"][0]["z"], strict=True)}
+    for r in small.itertuples():
+        assert rows[r.namn][heat["data"][0]["x"].index(month_label(r.manad, "sv"))] is None
+    assert any(label.endswith("(..)") for label in heat["data"][0]["y"])
