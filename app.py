@@ -15,16 +15,16 @@ ROOT = Path(__file__).parent
 
 #: (file, title key, icon, shown?) in menu order; a page appears once its file exists.
 PAGES = [
-    ("pages/oversikt.py", "nav_oversikt", ":material/dashboard:"),
-    ("pages/behorighet.py", "nav_behorighet", ":material/school:"),
-    ("pages/franvaro.py", "nav_franvaro", ":material/event_busy:"),
-    ("pages/karta.py", "nav_karta", ":material/map:"),
-    ("pages/jamfor.py", "nav_jamfor", ":material/compare_arrows:"),
-    ("pages/delprojekt.py", "nav_delprojekt", ":material/diversity_3:"),
-    ("pages/presentation.py", "nav_presentation", ":material/slideshow:"),
-    ("pages/ladda_upp.py", "nav_ladda_upp", ":material/upload_file:"),
-    ("pages/data_och_metod.py", "nav_data", ":material/info:"),
-    ("pages/tillganglighet.py", "nav_tillganglighet", ":material/accessibility:"),
+    ("app_pages/oversikt.py", "nav_oversikt", ":material/dashboard:"),
+    ("app_pages/behorighet.py", "nav_behorighet", ":material/school:"),
+    ("app_pages/franvaro.py", "nav_franvaro", ":material/event_busy:"),
+    ("app_pages/karta.py", "nav_karta", ":material/map:"),
+    ("app_pages/jamfor.py", "nav_jamfor", ":material/compare_arrows:"),
+    ("app_pages/delprojekt.py", "nav_delprojekt", ":material/diversity_3:"),
+    ("app_pages/presentation.py", "nav_presentation", ":material/slideshow:"),
+    ("app_pages/ladda_upp.py", "nav_ladda_upp", ":material/upload_file:"),
+    ("app_pages/data_och_metod.py", "nav_data", ":material/info:"),
+    ("app_pages/tillganglighet.py", "nav_tillganglighet", ":material/accessibility:"),
 ]
 
 

@@ -228,9 +228,11 @@ def _eligibility(schools: pd.DataFrame, rng: np.random.Generator, boost: pd.Data
     school_rows = pd.concat(frames, ignore_index=True)
     raw = pd.concat(kom_parts, ignore_index=True)
     agg = raw.groupby(["kommun_kod", "lasar", "grupp"], as_index=False).sum(numeric_only=True)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a group with no pupils has no mean
+        merit = agg["merit_sum"].to_numpy() / agg["n"].to_numpy()
     kom = _published(agg[["kommun_kod", "lasar", "grupp"]],
                      {c: agg[c].to_numpy() for c in _ELIG_MEASURES if c != "meritvarde"},
-                     agg["n"].to_numpy(), agg["merit_sum"].to_numpy() / agg["n"].to_numpy())
+                     agg["n"].to_numpy(), merit)
     kom.insert(3, "huvudman", "samtliga")
     kom.insert(4, "population", "skolkommun")
     return school_rows, kom, _expit(level)

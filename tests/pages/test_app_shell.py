@@ -70,7 +70,7 @@ def test_english_switch(app_test) -> None:
 
 
 def test_data_page_lists_imports_and_rule(app_test) -> None:
-    at = app_test(page="pages/data_och_metod.py")
+    at = app_test(page="app_pages/data_och_metod.py")
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "färre än 10 elever" in text and "2015/16–2024/25" in text

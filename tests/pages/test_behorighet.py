@@ -1,7 +1,7 @@
 # AppTest of the Behörighet page: every filter (measure picker, kommun via URL, gender, years,
 # English, school drill-down), values shown against direct SQL, the fallback notice for a bad
 # `matt=`, disclosure on a changed copy of the demo, and the bytes of a download.
-"""pages/behorighet.py."""
+"""app_pages/behorighet.py."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from pluginnan_core.i18n import fmt_number
 
-PAGE = "pages/behorighet.py"
+PAGE = "app_pages/behorighet.py"
 LATEST = "2024/25"
 
 

@@ -2,7 +2,7 @@
 # the page's intervention-type and status filters give the same list as direct SQL; a project
 # picked by URL shows exactly the effects and intervals the `evaluate` CLI prints; a project that
 # has not started shows its reason instead of an effect; English; bad links fall back.
-"""pages/delprojekt.py."""
+"""app_pages/delprojekt.py."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from pluginnan_core.db import Database
 from pluginnan_core.i18n import fmt_number
 from tests.conftest import ROOT
 
-PAGE = "pages/delprojekt.py"
+PAGE = "app_pages/delprojekt.py"
 MINUS = "\u2212"
 
 

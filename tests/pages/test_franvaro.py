@@ -1,6 +1,6 @@
 # AppTest of the Frånvaro page: every filter (kommun from the URL, threshold `grans=`, gender,
 # years, English, the heatmap's kommun) shows figures equal to direct SQL and no exception.
-"""pages/franvaro.py."""
+"""app_pages/franvaro.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-PAGE = "pages/franvaro.py"
+PAGE = "app_pages/franvaro.py"
 
 
 def charts(at) -> dict[str, dict]:

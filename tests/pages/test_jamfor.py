@@ -1,7 +1,7 @@
 # AppTest of the Jämför kommuner page: picks from the sidebar and from `jamfor=`, the measure
 # picker (eligibility and absence), gender, years, English, bad link values with a notice, the
 # similar-kommuner rule and the button that puts the most similar side by side.
-"""pages/jamfor.py."""
+"""app_pages/jamfor.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-PAGE = "pages/jamfor.py"
+PAGE = "app_pages/jamfor.py"
 
 
 def charts(at) -> list[dict]:

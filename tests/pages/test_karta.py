@@ -1,6 +1,6 @@
 # AppTest of the Karta page: every filter (measure `matt=`, threshold `grans=`, kommun from the
 # URL, gender, years, English) colours the 50 kommuner with values equal to direct SQL.
-"""pages/karta.py."""
+"""app_pages/karta.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from pluginnan_core import reference
 
-PAGE = "pages/karta.py"
+PAGE = "app_pages/karta.py"
 
 
 def the_map(at) -> dict:

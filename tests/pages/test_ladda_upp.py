@@ -1,6 +1,6 @@
 # AppTest of the upload page: hidden without a password, wrong passwords throttled, a good file
 # previewed and imported, a bad file reported with nothing changed, and undo.
-"""pages/ladda_upp.py."""
+"""app_pages/ladda_upp.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pluginnan_core.db import Database
 from tests.conftest import ROOT, sha256
 
 PASSWORD = "rätt-lösenord"
-PAGE = "pages/ladda_upp.py"
+PAGE = "app_pages/ladda_upp.py"
 
 
 @pytest.fixture

@@ -16,12 +16,7 @@ from pluginnan_core.views import Visual
 from pluginnan_core.views import presentation as show
 from ui import components, state
 
-database = state.db()
-if "_selection" not in st.session_state:
-    # Opened by a link before this server ran app.py once: Streamlit then runs the page file on its
-    # own (its old `pages/` folder mode), without the sidebar; read the link's selection here.
-    st.session_state["_selection"] = state.sidebar_filters(database)
-sel, lang = state.selection(), state.lang()
+database, sel, lang = state.db(), state.selection(), state.lang()
 
 CHART_HEIGHT = 700  # px: with the heading, summary and buttons the slide fits a 1920×1080 screen
 LONG_TITLE = 80  # characters: a longer heading takes two lines, and the chart gives up the room
@@ -164,4 +159,4 @@ with st.container(key="pres_keys", horizontal=True):  # a presenter remote sends
 
 if leave:
     del st.query_params["bild"]
-    st.switch_page("pages/oversikt.py")
+    st.switch_page("app_pages/oversikt.py")
