@@ -39,7 +39,7 @@ def main() -> None:
     pages = [st.Page(str(ROOT / path), title=t(key, language), icon=icon, url_path=Path(path).stem,
                      default=(i == 0))
              for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).exists() and state.page_enabled(path)]
-    page = st.navigation(pages, position="top")
+    page = st.navigation(pages, position="sidebar")  # ten pages: "top" overflows into an English "N more"
     st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", layout="wide")  # each page its own title (WCAG 2.4.2)
     components.print_styles()  # A4 landscape when a page is printed from the browser
     components.demo_notice(database, language)
