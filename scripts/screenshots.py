@@ -39,6 +39,8 @@ def main() -> int:
                 page.wait_for_selector("h1", timeout=30_000)
                 page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                        timeout=30_000)
+                page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')",
+                                       timeout=60_000)  # placeholders left while the script runs
                 page.wait_for_timeout(1500)
             except Exception as exc:  # keep going: the screenshot shows what went wrong
                 print(f"{name}: {exc}", file=sys.stderr)
