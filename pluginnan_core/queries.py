@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -204,6 +204,31 @@ def _protected_query(db: Database, sql: str, params: list, measures: Sequence[st
     return df.copy()
 
 
+def _routed(fn: Callable[[pd.DataFrame], pd.DataFrame], primary: Callable[[pd.DataFrame], pd.DataFrame],
+            df: pd.DataFrame, keys: list[str], *, parts_only: bool = False) -> pd.DataFrame:
+    """`fn(df)` for a disclosure call whose secondary pass works partition by partition (`keys`).
+
+    Why: disclosure's secondary pass visits every partition in Python, seconds for the
+    thousands of school × month partitions at national scale, though only a partition holding
+    both withheld and shown rows can change (the pass stops at once on the others). So those
+    partitions go through `fn`, and all the others through `primary` (the same rule without the
+    secondary pass): the same result, a fraction of the partitions looped over. With
+    `parts_only`, only flickor/pojkar rows form the partitions (protect_groups).
+    """
+    n = pd.to_numeric(df["antal_elever"], errors="coerce").astype("float64")
+    small = ~(n >= min_pupils())
+    rows = df["grupp"].isin(["flickor", "pojkar"]) if parts_only else pd.Series(True, index=df.index)
+    key = pd.util.hash_pandas_object(df[keys], index=False)
+    grouped = small[rows].groupby(key[rows].to_numpy(), sort=False)
+    mixed = grouped.transform("any") & ~grouped.transform("all")
+    hot = key.isin(set(key[rows][mixed.to_numpy()]))
+    if hot.all() or not df.index.is_unique:
+        return fn(df)
+    if not hot.any():
+        return primary(df)
+    return pd.concat([fn(df[hot]), primary(df[~hot])]).loc[df.index]
+
+
 def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, period: str) -> pd.DataFrame:
     """Apply the disclosure rule with the partitions each level belongs to.
 
@@ -216,9 +241,11 @@ def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, perio
     df = df.assign(_sizes=pd.to_numeric(df["antal_elever"], errors="coerce"))  # counts before any pass
     withheld = -1
     for _ in range(20):  # a cell withheld in one partition can expose another: repeat until stable
-        df = protect_groups(df, measures, keys=["id", period], sizes="_sizes")
+        df = _routed(lambda d: protect_groups(d, measures, keys=["id", period], sizes="_sizes"),
+                     lambda d: protect(d, measures), df, ["id", period], parts_only=True)
         if parent:
-            df = protect(df, measures, partition_by=[parent, period, "grupp"], sizes="_sizes")
+            df = _routed(lambda d: protect(d, measures, partition_by=[parent, period, "grupp"], sizes="_sizes"),
+                         lambda d: protect(d, measures), df, [parent, period, "grupp"])
         now = int(df["antal_elever"].isna().sum())
         if now == withheld:
             break
@@ -265,6 +292,11 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
         where.append("a.manad IN (SELECT unnest(?::DATE[]))")
         params.append(list(months))
     ts = thresholds(db)
+    t_where = ""
+    if ids and level == "school":  # only the schools joined below: the pivot need not read the whole table
+        t_where = (f"WHERE skolenhetskod IN (SELECT skolenhetskod FROM school WHERE kommun_kod IN "
+                   f"({_SCHOOL_KOMMUNER}))")
+        params.insert(0, list(ids))
     over = ", ".join(f"sum(t.over_{t}) AS over_{t}" for t in ts)
     shares = ", ".join(f"100.0 * over_{t} / nullif(pupil_months, 0) AS andel_over_{t}" for t in ts)
     pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
@@ -272,7 +304,7 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
     sql = f"""
         WITH t AS (
             SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''}
-            FROM absence_threshold GROUP BY ALL
+            FROM absence_threshold {t_where} GROUP BY ALL
         ), agg AS (
             SELECT '{level}' AS niva, {key} AS id, {name} AS namn, {extra}, a.{period} AS period, a.grupp,
                    sum(a.antal_elever) AS pupil_months, {n_months} AS n_months,
@@ -372,17 +404,33 @@ def selection_eligibility(db: Database, kommuner: Sequence[str], years: Sequence
     """Eligibility for a set of kommuner as one series (one kommun: its own figures)."""
     if len(kommuner) == 1:
         return eligibility(db, "kommun", kommuner, years)
+    shown = _shown_members(eligibility(db, "kommun", None, years), kommuner, "lasar")
     raw = db.query(
         f"""SELECT lasar, grupp, sum(antal_elever)::INTEGER AS antal_elever, {_ELIG_WEIGHTED},
                    CASE WHEN bool_and(kalla = 'publicerad') THEN 'publicerad' WHEN bool_and(kalla = 'beraknad') THEN 'beraknad' ELSE 'delvis' END AS kalla
             FROM eligibility_kommun_best
             WHERE kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND lasar IN (SELECT unnest(?::VARCHAR[]))
               AND antal_elever IS NOT NULL
+              AND kommun_kod || '|' || lasar || '|' || grupp IN (SELECT unnest(?::VARCHAR[]))
             GROUP BY ALL ORDER BY lasar""",
-        [list(kommuner), list(years)],
+        [list(kommuner), list(years), shown],
     )
     raw.insert(0, "id", "urval")
     return protect_groups(raw, ELIGIBILITY_MEASURES, keys=["id", "lasar"])
+
+
+def _shown_members(protected: pd.DataFrame, kommuner: Sequence[str], period: str) -> list[str]:
+    """'kommun|period|grupp' of the selection's kommuner whose own figure is shown.
+
+    Why: a selection of several kommuner is a total of its kommuner. Summing a kommun the kommun
+    views withhold (or the gender the kommun views withhold) lets anyone subtract the shown
+    kommuner and get it back: Göteborg + a small kommun minus Göteborg, or alla minus flickor
+    minus pojkar. So a selection sums exactly the kommun figures that are shown elsewhere; the
+    protected frame must hold every kommun, so its partitions are those of the other views.
+    """
+    rows = protected[protected["id"].isin(list(kommuner)) & protected["antal_elever"].notna()]
+    values = rows[period].astype(str) if period != "manad" else pd.to_datetime(rows[period]).dt.strftime("%Y-%m-%d")
+    return [f"{k}|{v}|{g}" for k, v, g in zip(rows["id"], values, rows["grupp"], strict=True)] or ["-"]
 
 
 def selection_absence(db: Database, kommuner: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
@@ -390,12 +438,14 @@ def selection_absence(db: Database, kommuner: Sequence[str], years: Sequence[str
     if len(kommuner) == 1:
         return absence(db, "kommun", kommuner, period="lasar", years=years)
     measures = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in thresholds(db))]
-    raw = _raw_absence_selection(db, kommuner, years)
+    shown = _shown_members(absence(db, "kommun", None, period="lasar", years=years), kommuner, "lasar")
+    raw = _raw_absence_selection(db, kommuner, years, shown)
     raw.insert(0, "id", "urval")
     return protect_groups(raw, measures, keys=["id", "lasar"])
 
 
-def _raw_absence_selection(db: Database, kommuner: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
+def _raw_absence_selection(db: Database, kommuner: Sequence[str], years: Sequence[str],
+                           shown: Sequence[str]) -> pd.DataFrame:
     ts = thresholds(db)
     pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
     shares = ", ".join(f"100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
@@ -410,9 +460,10 @@ def _raw_absence_selection(db: Database, kommuner: Sequence[str], years: Sequenc
         FROM absence_month a JOIN school s USING (skolenhetskod)
         LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
         WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND a.lasar IN (SELECT unnest(?::VARCHAR[]))
+          AND s.kommun_kod || '|' || a.lasar || '|' || a.grupp IN (SELECT unnest(?::VARCHAR[]))
         GROUP BY ALL ORDER BY a.lasar
         """,
-        [list(kommuner), list(years)],
+        [list(kommuner), list(years), list(shown)],
     )
 
 
@@ -490,6 +541,9 @@ def absence_selection_month(db: Database, kommuner: Sequence[str], years: Sequen
     if years:
         where.append("a.lasar IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(years))
+    # only kommun months shown in the kommun views (see _shown_members)
+    where.append("s.kommun_kod || '|' || strftime(a.manad, '%Y-%m-%d') || '|' || a.grupp IN (SELECT unnest(?::VARCHAR[]))")
+    params.append(_shown_members(absence(db, "kommun", None, period="manad", years=years), kommuner, "manad"))
     raw = db.query(
         f"""
         WITH t AS (SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''} FROM absence_threshold GROUP BY ALL)
