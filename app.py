@@ -47,4 +47,7 @@ def main() -> None:
     page.run()
 
 
-main()
+try:
+    main()
+except state.DAMAGED as exc:  # a file cut off or damaged past its first pages fails mid-page, not on open
+    state.database_failed(exc)

@@ -125,6 +125,67 @@ def writing(path: Path, *, create: bool = False, is_demo: bool = False,
                 leftover.unlink()
 
 
+#: Tables whose rows come from reference.py, not from imports: a migrated file gets today's.
+REFERENCE_TABLES = ("forbund", "kommun", "intervention_type")
+
+
+def migrate(path: Path) -> bool:
+    """Bring a file made by an older version up to SCHEMA_VERSION; False if it already is current.
+
+    Why a rebuild rather than ALTER statements: version 0 is every file from before
+    meta.schema_version existed, so its exact shape is not known. A new file is made from
+    schema.sql (with today's reference data) and every column the old file shares with it is
+    copied, table by table; meta keys are kept and schema_version is set. The upgrade is a copy
+    and swap like an import: a running dashboard keeps reading the old file until the swap, and
+    the old file is kept next to it (`<name>.prev`, so `undo` puts it back). Missing, corrupt or
+    newer files raise DatabaseError as before.
+    """
+    path = Path(path)
+    try:
+        check_file(path)
+        return False
+    except DatabaseError as exc:
+        if exc.code != "old_schema":
+            raise
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".migrate", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            initialise(con, is_demo=False)
+            con.execute("ATTACH ? AS old (READ_ONLY)", [str(path)])
+            tables = [r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
+            for table in tables:
+                if table in (*REFERENCE_TABLES, "meta"):
+                    continue
+                old_cols = [r[0] for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' AND table_name = ?",
+                    [table]).fetchall()]
+                new_cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+                common = [c for c in new_cols if c in old_cols]
+                if common:
+                    cols = ", ".join(common)
+                    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM old.main.{table}")
+            kept = con.execute("SELECT key, value FROM old.main.meta WHERE key <> 'schema_version'").fetchall()
+            con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", kept)
+            set_meta(con, schema_version=str(SCHEMA_VERSION),
+                     migrated_at=dt.datetime.now().isoformat(timespec="seconds"))
+            con.execute("DETACH old")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        shutil.copyfile(path, previous_path(path))
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    return True
+
+
 def undo_last_import(path: Path) -> bool:
     """Put back the file as it was before the last import; False when there is nothing to undo."""
     prev = previous_path(Path(path))

@@ -11,9 +11,10 @@ values, which become NULL with the marker '..'; so does its count.
 Secondary (complementary) suppression: when rows are parts of a total that is shown somewhere
 (schools of a kommun, flickor + pojkar of alla, kommuner of a förbund), a single withheld part
 could be recovered as total minus the shown parts. Within each `partition_by` group, as long as
-any part is withheld, the withheld parts must be at least two and together count at least the
-limit (a part of unknown size counts as zero); otherwise the smallest shown part is withheld
-too, and again. Two withheld schools of 3 and 4 pupils would otherwise give away a figure about
+any part is withheld, the withheld parts of known size must be at least two and together count
+at least the limit; otherwise the smallest shown part is withheld too, and again. Parts of
+unknown size (Skolverket's '..') do not count: a total the dashboard computes leaves them out,
+so they hide nothing. Two withheld schools of 3 and 4 pupils would otherwise give away a figure about
 7 pupils as kommun minus the shown schools. Callers with several partitions (groups, then
 schools of a kommun) repeat until nothing changes, see queries._protect_levels.
 """
@@ -89,8 +90,8 @@ def _counts(df: pd.DataFrame, count: str) -> pd.Series:
 
 
 def _secondary(df: pd.DataFrame, n: pd.Series, small: pd.Series, keys: list[str], limit: int) -> pd.Series:
-    """Withhold the smallest shown parts until the withheld parts of every total are at least two
-    and together hold at least `limit` pupils (or nothing is withheld)."""
+    """Withhold the smallest shown parts until the withheld parts of known size in every total are
+    at least two and together hold at least `limit` pupils (or nothing is withheld)."""
     small = small.copy()
     if df.empty:
         return small
@@ -101,8 +102,8 @@ def _secondary(df: pd.DataFrame, n: pd.Series, small: pd.Series, keys: list[str]
             withheld = small.loc[labels]
             if not withheld.any() or withheld.all():
                 break
-            block = n.loc[labels][withheld].fillna(0).sum()
-            if withheld.sum() >= 2 and block >= limit:
+            counted = n.loc[labels][withheld].dropna()  # a part of unknown size may not be in the total
+            if len(counted) >= 2 and counted.sum() >= limit:
                 break
             shown = n.loc[labels][~withheld]
             small.loc[shown.idxmin()] = True

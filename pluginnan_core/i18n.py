@@ -1100,9 +1100,8 @@ TEXTS.update({
         "- **Kartan väljs med mus (WCAG 2.1.1).** Att klicka på en kommun i kartan går inte med tangentbordet. "
         "Samma val görs med listan Kommuner i menyn.\n"
         "- **Vissa texter från ramverket är på engelska (WCAG 3.1.2).** Bland annat knapparna i diagrammens "
-        "verktygsrad (t.ex. ”Download plot as a PNG”), ”Skip to main content”, ”Help for …” på hjälpknapparna och "
-        "”more” i menyn när alla sidor inte får plats. Orsak: texterna kommer från Streamlit och Plotly och går inte "
-        "att översätta där.\n"
+        "verktygsrad (t.ex. ”Download plot as a PNG”), ”Skip to main content” och ”Help for …” på "
+        "hjälpknapparna. Orsak: texterna kommer från Streamlit och Plotly och går inte att översätta där.\n"
         "- **Sidans språk sätts av ett skript (WCAG 3.1.1).** Ramverket anger engelska; verktyget ändrar till "
         "svenska (eller engelska) direkt när sidan laddats, men under den första sekunden kan en skärmläsare få fel "
         "språk.\n"
@@ -1120,8 +1119,8 @@ TEXTS.update({
         "- **The map is used with a mouse (WCAG 2.1.1).** Clicking a municipality on the map cannot be done with "
         "the keyboard. The same choice is made with the Municipalities list in the menu.\n"
         "- **Some framework texts are in English (WCAG 3.1.2).** Among them the buttons of the chart toolbar, "
-        "“Skip to main content”, “Help for …” on help buttons and “more” in the menu. Reason: the texts come from "
-        "Streamlit and Plotly and cannot be translated there.\n"
+        "“Skip to main content” and “Help for …” on help buttons. Reason: the texts come from Streamlit and Plotly "
+        "and cannot be translated there.\n"
         "- **The page language is set by a script (WCAG 3.1.1).** The framework declares English; the tool changes "
         "it as soon as the page has loaded, but during the first second a screen reader may use the wrong "
         "language.\n"
@@ -1146,4 +1145,16 @@ TEXTS.update({
         "tabs can be reached and used with the keyboard alone (Tab, Shift+Tab, Enter and arrow keys) with visible "
         "focus. The audit is repeated automatically in the tool's test suite (`tests/e2e/test_accessibility.py`)."),
     "a11y_updated": ("Redogörelsen uppdaterades senast den {date}.", "This statement was last updated on {date}."),
+})
+
+TEXTS.update({
+    # --- an old database file: how to upgrade it (ui/state.py, pluginnan_core.db.migrate) ---
+    "db_old_schema_what": (
+        "Gör så här: uppgradera filen med "
+        "`python -c \"from pluginnan_core import db; db.migrate('{path}')\"` och ladda om sidan. Alla inlästa "
+        "uppgifter följer med, och den gamla filen sparas bredvid som `{path}.prev`.",
+        "What to do: upgrade the file with "
+        "`python -c \"from pluginnan_core import db; db.migrate('{path}')\"` and reload the page. Everything loaded "
+        "is kept, and the old file is saved next to it as `{path}.prev`.",
+    ),
 })

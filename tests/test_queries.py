@@ -63,7 +63,8 @@ def test_threshold_share_equals_sql(demo) -> None:
 
 
 def test_computed_kommun_figure_when_none_published(tmp_path) -> None:
-    from pluginnan_core import db, demo as demo_mod
+    from pluginnan_core import db
+    from pluginnan_core import demo as demo_mod
 
     data = demo_mod.build("region", 3)
     path = tmp_path / "d.duckdb"

@@ -12,13 +12,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
 from pluginnan_core import db as core_db
-from pluginnan_core import demo, queries
+from pluginnan_core import demo, queries, urlstate
 from pluginnan_core.i18n import DEFAULT_LANG, LANGS, t
+from ui import cache
 
-GROUPS = ("alla", "flickor", "pojkar")
+GROUPS = urlstate.GROUPS
 _NOTICES = "_url_notices"
 
 
@@ -46,8 +48,28 @@ def _ensure_demo(path: Path) -> None:
         demo.generate(path)
 
 
+def _through_app() -> None:
+    """Make sure every page runs inside app.py (filters, demo notice, link checks, admin gate).
+
+    Why: until some run has called st.navigation, Streamlit (1.67) treats a `pages/` folder next
+    to app.py as an old-style multipage app, and the first visitor after a server start who
+    opened a deep link (e.g. /franvaro?kommun=1489) got that page file run on its own: no sidebar
+    filters, no demo notice, no link validation, and /ladda_upp without the admin check in
+    app.py. The pages now live in app_pages/, which Streamlit does not scan; this is the safety
+    net if a `pages/` folder ever comes back (switch the mode off and rerun from app.py).
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the old mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def db() -> core_db.Database:
     """This rerun's snapshot; a swapped-in file is picked up here, on the next page load."""
+    _through_app()
     path = db_path()
     try:
         _ensure_demo(path)
@@ -58,14 +80,30 @@ def db() -> core_db.Database:
         raise  # unreachable: st.stop() raises
 
 
+#: Errors that mean the database file itself is damaged (caught around the whole run in app.py).
+DAMAGED = (core_db.DatabaseError, duckdb.IOException)
+
+
+def database_failed(exc: Exception) -> None:
+    """A query failed because the file is damaged (e.g. cut off): say so and what to do, as on open."""
+    if not isinstance(exc, core_db.DatabaseError):
+        exc = core_db.DatabaseError("corrupt", db_path(), str(exc).splitlines()[0] if str(exc) else "")
+    _database_problem(exc)
+
+
 def _database_problem(exc: core_db.DatabaseError) -> None:
+    from ui import components  # late: components is the rendering side, state only needs this here
+
     language = lang()
+    components.page_language(language)
     st.title(t("app_title", language))
     st.error(t(f"db_{exc.code}", language, path=str(exc.path)))
-    st.markdown(t("db_what_to_do", language, path=str(exc.path)))
+    st.markdown(t("db_old_schema_what" if exc.code == "old_schema" else "db_what_to_do", language,
+                  path=str(exc.path)))
 
 
 def lang() -> str:
+    _through_app()
     value = st.session_state.get("f_lang")
     if value in LANGS:
         return value
@@ -73,55 +111,18 @@ def lang() -> str:
     return raw if raw in LANGS else DEFAULT_LANG
 
 
-def _note(key: str, value: str) -> None:
-    shown = value if len(value) <= 40 else value[:39] + "…"
-    st.session_state.setdefault(_NOTICES, []).append(f"{key}={shown}")
-
-
 def _init_from_url(database: core_db.Database) -> None:
-    """Read the URL once per session into widget state, validating every value."""
+    """Read the URL once per session into widget state; pluginnan_core.urlstate validates every value."""
     if st.session_state.get("_url_read"):
         return
     st.session_state["_url_read"] = True
-    st.session_state[_NOTICES] = []
     qp = st.query_params
-    if "lang" in qp:
-        value = qp.get("lang")
-        st.session_state["f_lang"] = value if value in LANGS else DEFAULT_LANG
-        if value not in LANGS:
-            _note("lang", value)
-    table = queries.kommun_table(database)
-    forbund = set(table["forbund_id"].dropna())
-    if "forbund" in qp:
-        value = qp.get("forbund")
-        if value in forbund:
-            st.session_state["f_forbund"] = value
-        else:
-            _note("forbund", value)
-    if "kommun" in qp:
-        wanted = [k for raw in qp.get_all("kommun") for k in raw.split(",") if k]
-        known = set(table["kommun_kod"])
-        ok = list(dict.fromkeys(k for k in wanted if k in known))[:12]
-        for k in wanted:
-            if k not in known:
-                _note("kommun", k)
-        if ok:
-            st.session_state["f_kommuner"] = ok
-    years = queries.all_years(database)
-    for key, default in (("fran", years[0] if years else None), ("till", years[-1] if years else None)):
-        if key in qp:
-            value = qp.get(key)
-            if value in years:
-                st.session_state[f"f_{key}"] = value
-            else:
-                _note(key, value)
-                st.session_state[f"f_{key}"] = default
-    if "kon" in qp:
-        value = qp.get("kon")
-        if value in GROUPS:
-            st.session_state["f_kon"] = value
-        else:
-            _note("kon", value)
+    params = {key: qp.get_all(key) for key in urlstate.KEYS if key in qp}
+    table = cache.call(queries.kommun_table, database)
+    parsed = urlstate.parse_url(params, table["kommun_kod"], table["forbund_id"].dropna(),
+                                cache.call(queries.all_years, database))
+    st.session_state.update(parsed.session_state())
+    st.session_state[_NOTICES] = list(parsed.notices)
 
 
 def sidebar_filters(database: core_db.Database) -> queries.Selection:
@@ -130,10 +131,10 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
     language = st.sidebar.radio(t("language", lang()), LANGS, key="f_lang", horizontal=True,
                                 format_func=lambda x: {"sv": "Svenska", "en": "English"}[x])
     st.sidebar.header(t("filters", language))
-    table = queries.kommun_table(database)
-    forbund_ids = ["", *queries.forbund_table(database)["forbund_id"]]
-    short = dict(zip(queries.forbund_table(database)["forbund_id"], queries.forbund_table(database)["kortnamn"],
-                     strict=True))
+    table = cache.call(queries.kommun_table, database)  # reference lists: cached per database file
+    forbund_frame = cache.call(queries.forbund_table, database)
+    forbund_ids = ["", *forbund_frame["forbund_id"]]
+    short = dict(zip(forbund_frame["forbund_id"], forbund_frame["kortnamn"], strict=True))
     if st.session_state.get("f_forbund") not in forbund_ids:
         st.session_state["f_forbund"] = ""
     forbund = st.sidebar.selectbox(t("forbund", language), forbund_ids, key="f_forbund",
@@ -147,15 +148,21 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
     kommuner = st.sidebar.multiselect(t("kommuner", language), allowed + extra, key="f_kommuner",
                                       format_func=lambda k: names.get(k, k), max_selections=12,
                                       placeholder=t("kommun_placeholder", language))
-    years = queries.all_years(database)
+    years = cache.call(queries.all_years, database)
     if years:
         first = st.session_state.get("f_fran", years[0])
         last = st.session_state.get("f_till", years[-1])
+        first = first if first in years else years[0]
+        last = last if last in years else years[-1]
         first, last = (first, last) if first <= last else (last, first)
-        st.session_state.setdefault("f_years", (first, last))
-        if st.session_state["f_years"][0] not in years or st.session_state["f_years"][1] not in years:
-            st.session_state["f_years"] = (years[0], years[-1])
-        lo, hi = st.sidebar.select_slider(t("years", language), options=years, key="f_years")
+        # The range is passed as `value`, never written to st.session_state["f_years"]: a range
+        # select_slider initialised through Session State loses its second value when moved
+        # (Streamlit 1.67: mouse and keyboard), so the year filter could not be changed at all.
+        current = st.session_state.get("f_years")
+        if current is not None and not (isinstance(current, (tuple, list)) and len(current) == 2
+                                        and all(y in years for y in current)):
+            del st.session_state["f_years"]  # a stale value (e.g. years of a replaced database)
+        lo, hi = st.sidebar.select_slider(t("years", language), options=years, value=(first, last), key="f_years")
     else:
         lo = hi = None
     grupp = st.sidebar.radio(t("gender", language), GROUPS, key="f_kon",
@@ -196,7 +203,8 @@ def url_notices(language: str) -> None:
     """Show, once, which values from a tampered or outdated link were replaced by defaults."""
     items = st.session_state.get(_NOTICES)
     if items:
-        st.warning(t("url_fallback", language, items=", ".join(items)), icon=":material/warning:")
+        shown = ", ".join(urlstate.escape_markdown(item) for item in items)
+        st.warning(t("url_fallback", language, items=shown), icon=":material/warning:")
         st.session_state[_NOTICES] = []
 
 
