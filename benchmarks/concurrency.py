@@ -240,7 +240,8 @@ def run(sessions: int = 20, loads: int = 3, *, workdir: Path | None = None) -> R
         port = free_port()
         proc = start_server(db_path, port)
         try:
-            return asyncio.run(_run(f"http://127.0.0.1:{port}", sessions, max(2, loads), db_path, template, old, new))
+            return _in_own_loop(_run(f"http://127.0.0.1:{port}", sessions, max(2, loads), db_path, template, old,
+                                     new))
         finally:
             proc.terminate()
             try:
@@ -264,3 +265,27 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _in_own_loop(coro):
+    """Run a coroutine in a fresh thread with its own event loop.
+
+    Why: under pytest-playwright's sync fixtures an event loop already runs in this thread, and
+    asyncio.run() refuses to start a second one there.
+    """
+    import threading
+
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["result"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
