@@ -28,20 +28,28 @@ PAGES = [
 ]
 
 
+def _pages(language: str) -> list:
+    """The menu's pages, built once per session and language (kept in the session: a rerun reuses them)."""
+    kept = st.session_state.get("_pages")
+    if kept and kept[0] == language:
+        return kept[1]
+    pages = [st.Page(str(ROOT / path), title=t(key, language), icon=icon, url_path=Path(path).stem,
+                     default=(i == 0))
+             for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).exists() and state.page_enabled(path)]
+    st.session_state["_pages"] = (language, pages)
+    return pages
+
+
 def main() -> None:
-    st.set_page_config(page_title="Plug Innan – statistik", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide",
+    st.set_page_config(page_title="Plug Innan – statistik", page_icon=components.FAVICON, layout="wide",
                        initial_sidebar_state="expanded")
     database = state.db()
     selection = state.sidebar_filters(database)
     st.session_state["_selection"] = selection
     language = state.lang()
-    components.page_language(language)  # <html lang="sv"|"en"> for screen readers (WCAG 3.1.1)
-    pages = [st.Page(str(ROOT / path), title=t(key, language), icon=icon, url_path=Path(path).stem,
-                     default=(i == 0))
-             for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).exists() and state.page_enabled(path)]
-    page = st.navigation(pages, position="sidebar")  # ten pages: "top" overflows into an English "N more"
+    page = st.navigation(_pages(language), position="sidebar")  # ten pages: "top" overflows into an English "N more"
     st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", layout="wide")  # each page its own title (WCAG 2.4.2)
-    components.print_styles()  # A4 landscape when a page is printed from the browser
+    components.chrome(language)  # <html lang> for screen readers (WCAG 3.1.1); A4 landscape print styles
     components.demo_notice(database, language)
     state.url_notices(language)
     page.run()

@@ -4,46 +4,27 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from pluginnan_core import queries
 from pluginnan_core.i18n import measure_label, t
 from pluginnan_core.views import Visual
 from pluginnan_core.views import eligibility as ev
-from ui import components, state
+from ui import cache, components, state
 
 database, sel, lang = state.db(), state.selection(), state.lang()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _base(token: str) -> ev.Base:
-    """Selection-independent frames, once per database file (the key is its token, not the object)."""
-    return ev.base_frames(state.db())
+def _context() -> tuple[ev.Context, tuple]:
+    """The selection's frames (ev.load), once per database file, selection and language, with its key."""
+    k = cache.key(ev.load, database, sel, lang)
+    return cache.keyed(k, lambda: ev.load(database, sel, lang, cache.call(ev.base_frames, database))), k
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _schools(token: str, kommuner: tuple[str, ...], years: tuple[str, ...]) -> pd.DataFrame:
-    return queries.school_eligibility(state.db(), list(kommuner), list(years))
-
-
-def _context(token: str, key: tuple, language: str) -> ev.Context:
-    forbund, kommuner, fran, till, grupp = key
-    selection = queries.Selection(forbund=forbund, kommuner=kommuner, lasar_from=fran, lasar_to=till, grupp=grupp)
-    return ev.load(state.db(), selection, language, _base(token))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _visuals(token: str, key: tuple, measure: str, language: str) -> tuple[list, list[Visual], Visual | None,
-                                                                           dict[str, str]]:
-    """Everything above the school drill-down, keyed by plain values (so picking a school or a tab
-    does not rebuild it)."""
-    ctx = _context(token, key, language)
-    frame = _schools(token, tuple(ctx.picked), tuple(ctx.years)) if ctx.picked else None
-    visuals = [ev.trend(ctx, measure), ev.ranking(ctx, measure), ev.gender_gap(ctx, measure), ev.kinds(ctx)]
-    schools = ev.schools(ctx, measure, frame) if frame is not None else None
-    options = ev.school_options(ctx, frame) if frame is not None else {}
-    return ev.tiles(ctx, measure), visuals, schools, options
+def _built(name: str, build):
+    """A visual (or tiles) built from the context once, with the key its drawing is replayed by."""
+    k = (ctx_key, name, measure)
+    return cache.keyed(k, build), k
 
 
 def _url_choice(param: str, options: list[str], default: str, key: str) -> None:
@@ -71,9 +52,8 @@ def _url_write(param: str, value: str, default: str | None) -> None:
         st.query_params[param] = value
 
 
-def _show(v: Visual, source: str) -> None:
-    components.visual(v.key, v.title, v.figure, v.table, v.summary, language=lang, source=source,
-                      markers=v.markers)
+def _show(built: tuple[Visual, tuple]) -> None:
+    components.show(built[0], language=lang, source=source, replay=built[1])
 
 
 st.title(t("nav_behorighet", lang))
@@ -86,38 +66,36 @@ measure = left.selectbox(t("be_measure", lang), measures, key="be_matt",
                          format_func=lambda m: measure_label(m, lang))
 _url_write("matt", measure, ev.DEFAULT_MEASURE)
 
-key = (sel.forbund, sel.kommuner, sel.lasar_from, sel.lasar_to, sel.grupp)
-tiles, (trend, ranking, gap, kinds), schools, options = _visuals(database.token, key, measure, lang)
+ctx, ctx_key = _context()
 source = components.source_line(database, lang)
+frame = cache.call(queries.school_eligibility, database, tuple(ctx.picked), tuple(ctx.years)) if ctx.picked else None
 
-for row in (tiles[:2], tiles[2:]):  # two by two: the labels and changes fit without being cut
-    for col, tile in zip(st.columns(2), row, strict=True):
-        with col:
-            # st.metric reads the arrow from a leading ASCII '-'; the typographic minus would point up
-            delta = "-" + tile.delta[1:] if tile.delta and tile.delta.startswith("\u2212") else tile.delta
-            components.tile(tile.label, tile.value, delta, tile.help, tile.delta_color)
+tiles, tiles_key = _built("tiles", lambda: ev.tiles(ctx, measure))
+components.tiles(tiles, per_row=2, replay=tiles_key)  # two by two: the labels and changes fit without being cut
 
 st.header(t("be_h_trend", lang))
-_show(trend, source)
+_show(_built("trend", lambda: ev.trend(ctx, measure)))
 
 st.header(t("be_h_rank", lang))
-_show(ranking, source)
+_show(_built("ranking", lambda: ev.ranking(ctx, measure)))
 
 st.header(t("be_h_gender", lang))
 st.caption(t("be_gender_note", lang))
-_show(gap, source)
+_show(_built("gap", lambda: ev.gender_gap(ctx, measure)))
 
 st.header(t("be_h_kinds", lang))
-_show(kinds, source)
+_show(_built("kinds", lambda: ev.kinds(ctx)))
 
 st.header(t("be_h_schools", lang))
-if schools is None:
+schools = _built("schools", lambda: ev.schools(ctx, measure, frame)) if frame is not None else (None, None)
+if schools[0] is None:
     st.info(t("be_pick_kommun", lang), icon=":material/school:")
     if "skola" in st.query_params:
         del st.query_params["skola"]
 else:
     st.caption(t("be_schools_note", lang))
-    _show(schools, source)
+    _show(schools)
+    options = cache.keyed((ctx_key, "school_options"), lambda: ev.school_options(ctx, frame))
     if options:
         st.subheader(t("be_h_school", lang))
         codes = list(options)
@@ -125,6 +103,4 @@ else:
         pick = st.columns([2, 3])[0].selectbox(t("be_school_pick", lang), codes, key="be_skola",
                                                format_func=lambda k: options[k])
         _url_write("skola", pick, None)
-        ctx = _context(database.token, key, lang)
-        _show(ev.school_trend(ctx, measure, _schools(database.token, tuple(ctx.picked), tuple(ctx.years)), pick),
-              source)
+        _show(_built(f"school_trend|{pick}", lambda: ev.school_trend(ctx, measure, frame, pick)))

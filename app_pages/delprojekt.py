@@ -24,30 +24,24 @@ from pluginnan_core import evaluate, queries
 from pluginnan_core.i18n import t
 from pluginnan_core.views import Visual
 from pluginnan_core.views import subprojects as sp
-from ui import components, state
+from ui import cache, components, state
 
 database, sel, lang = state.db(), state.selection(), state.lang()
 today = dt.date.today()
 DAY = today.isoformat()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _evaluation(token: str, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """evaluate_all and by_intervention for the database `token` as of `day`."""
-    inputs = evaluate.load_inputs(state.db())
-    results = evaluate.evaluate_all(inputs, today=dt.date.fromisoformat(day))
+def _evaluation() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """evaluate_all and by_intervention for this database file as of today."""
+    inputs = evaluate.load_inputs(database)
+    results = evaluate.evaluate_all(inputs, today=today)
     return results, evaluate.by_intervention(inputs, results)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _project(token: str, day: str, projekt_id: str) -> evaluate.ProjectResult:
-    """One project's estimates and chart series (about 0,2 s; cached per project and day)."""
-    return evaluate.evaluate_project(state.db(), projekt_id, today=dt.date.fromisoformat(day))
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _register(token: str, day: str) -> pd.DataFrame:
-    return sp.register(state.db(), dt.date.fromisoformat(day))
+def _built(name: str, build, *parts: object):
+    """`build()` once per database file, day, language, `name` and `parts`, with its cache key."""
+    k = (database.token, DAY, lang, name, *parts)
+    return cache.keyed(k, build), k
 
 
 def _notice(param: str, raw: object) -> None:
@@ -87,14 +81,14 @@ def _url_write(param: str, value: str | None) -> None:
         st.query_params[param] = value
 
 
-def _show(v: Visual, source: str, stem: str | None = None) -> None:
-    components.visual(v.key, v.title, v.figure, v.table, v.summary, language=lang, source=source,
-                      markers=v.markers, file_stem=stem)
+def _show(built: tuple[Visual, tuple], source: str, stem: str | None = None) -> None:
+    components.show(built[0], language=lang, source=source, file_stem=stem, replay=built[1])
 
 
-results, pooled = _evaluation(database.token, DAY)
-register = _register(database.token, DAY)
-kinds = sp.interventions(database)
+# the evaluation and the register depend on the file and the day, not on the language
+results, pooled = cache.keyed((database.token, DAY, "evaluation"), _evaluation)
+register = cache.keyed((database.token, DAY, "register"), lambda: sp.register(database, today))
+kinds = cache.call(sp.interventions, database)
 source = components.source_line(database, lang)
 eval_source = f"{source} {t('dp_source_eval', lang)}".strip()
 
@@ -103,7 +97,7 @@ st.markdown(t("dp_intro", lang))
 
 # --- 1. All sub-projects: scope from the sidebar, type and status on the page
 st.header(t("dp_h_list", lang))
-scope = sp.scope_name(database, sel, lang)
+scope = cache.call(sp.scope_name, database, sel, lang)
 st.caption(t("dp_scope", lang, scope=scope))
 codes = list(kinds)
 _url_multi("insats", codes, "dp_insats")
@@ -117,19 +111,21 @@ picked_status = c2.pills(t("dp_filter_status", lang), list(sp.STATUSES), selecti
 _url_write("insats", ",".join(picked_types))
 _url_write("status", ",".join(picked_status or []))
 filters = sp.filters_from_selection(sel, picked_types, picked_status or [])
-listed = sp.filter_register(register, filters)
+scope_key = (cache.key(sp.scope_name, database, sel, lang), tuple(picked_types), tuple(picked_status or []))
+listed, _ = _built("listed", lambda: sp.filter_register(register, filters), scope_key)
 
-for col, tile in zip(st.columns(4), sp.tiles(listed, lang), strict=True):
-    with col:
-        components.tile(tile.label, tile.value, tile.delta, tile.help, tile.delta_color)
+tiles, tiles_key = _built("tiles", lambda: sp.tiles(listed, lang), scope_key)
+components.tiles(tiles, replay=tiles_key)
 
-_show(sp.list_visual(listed, kinds, lang, today, scope, filters), source, "delprojekt")
-_show(sp.map_visual(database, listed, lang, scope, queries.resolve_kommuner(database, sel) if (
-    sel.kommuner or sel.forbund) else (), filters, kinds), source, "delprojekt-karta")
+_show(_built("list", lambda: sp.list_visual(listed, kinds, lang, today, scope, filters), scope_key), source,
+      "delprojekt")
+highlight = cache.call(queries.resolve_kommuner, database, sel) if (sel.kommuner or sel.forbund) else ()
+_show(_built("map", lambda: sp.map_visual(database, listed, lang, scope, highlight, filters, kinds), scope_key),
+      source, "delprojekt-karta")
 
 # --- 2. One sub-project's outcome (URL `projekt=`)
 st.header(t("dp_h_project", lang))
-options = sp.project_options(listed)
+options, _ = _built("options", lambda: sp.project_options(listed), scope_key)
 current = st.session_state.get("dp_projekt", st.query_params.get("projekt"))
 if current and current not in options and current in set(register["projekt_id"]):
     # the project on screen (or in a shared link) stays pickable when the filters leave it out
@@ -146,7 +142,7 @@ else:
     _url_write("projekt", pid)
     info = register[register["projekt_id"] == pid].iloc[0]
     st.markdown(sp.project_facts(info, kinds, lang))
-    rows = sp.project_rows(results, pid)
+    rows, _ = _built("rows", lambda: sp.project_rows(results, pid), pid)
     with_estimate = [r for _, r in rows.iterrows() if sp.has_estimate(r)]
     if not with_estimate:
         reasons = dict.fromkeys(r["anledning_en" if lang == "en" else "anledning"] for _, r in rows.iterrows())
@@ -154,7 +150,7 @@ else:
                 icon=":material/hourglass_empty:")
     else:
         name = f"{pid} {info['namn']}"
-        _show(sp.effects_visual(rows, lang, name), eval_source, f"{pid}-effekter")
+        _show(_built("effects", lambda: sp.effects_visual(rows, lang, name), pid), eval_source, f"{pid}-effekter")
         measures = list(rows["matt"])
         _url_choice("utfall", measures, sp.DEFAULT_MEASURE if sp.DEFAULT_MEASURE in measures else measures[0],
                     "dp_matt")
@@ -165,8 +161,10 @@ else:
         if not sp.has_estimate(row):
             st.info(sp.evidence_text(row, lang), icon=":material/hourglass_empty:")
         else:
-            result = _project(database.token, DAY, pid)
-            _show(sp.outcome_visual(result, row, lang), eval_source, f"{pid}-{measure}")
+            result = cache.keyed((database.token, DAY, "project", pid),
+                                 lambda: evaluate.evaluate_project(database, pid, today=today))
+            _show(_built("outcome", lambda: sp.outcome_visual(result, row, lang), pid, measure), eval_source,
+                  f"{pid}-{measure}")
             st.markdown(sp.verdict(row, lang))
             left, middle, right = st.columns([4, 3, 3])
             with left.container(border=True):
@@ -180,7 +178,7 @@ else:
             with right.container(border=True):
                 st.markdown(f"**{t('dp_h_evidence', lang)}**")
                 st.markdown(sp.evidence_text(row, lang))
-            names = queries.school_names(database, list(result.schools_used["skolenhetskod"].unique()))
+            names = cache.call(queries.school_names, database, tuple(result.schools_used["skolenhetskod"].unique()))
             project_schools, comparison_schools = sp.school_lists(result, measure, names)
             with st.expander(t("dp_schools_used", lang, measure=sp.measure_name(row, lang).lower())):
                 st.markdown(f"**{t('dp_schools_project', lang)}:** {', '.join(project_schools)}")
@@ -197,6 +195,7 @@ type_measure = st.columns([3, 2])[0].selectbox(
     t("dp_types_measure", lang), measure_codes, key="dp_typmatt",
     format_func=lambda m: evaluate.MEASURES[m].en if lang == "en" else evaluate.MEASURES[m].sv)
 _url_write("typmatt", type_measure if type_measure != sp.DEFAULT_MEASURE else None)
-_show(sp.intervention_visual(pooled, results, type_measure, lang), eval_source, f"insatser-{type_measure}")
+_show(_built("types", lambda: sp.intervention_visual(pooled, results, type_measure, lang), type_measure), eval_source,
+      f"insatser-{type_measure}")
 st.caption(evaluate.POOLING_METHOD_EN if lang == "en" else evaluate.POOLING_METHOD_SV)
 st.caption(evaluate.POOLED_RULES_EN if lang == "en" else evaluate.POOLED_RULES_SV)

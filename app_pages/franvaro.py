@@ -5,11 +5,10 @@
 import streamlit as st
 
 from pluginnan_core import queries
-from pluginnan_core.db import Database
 from pluginnan_core.disclosure import min_pupils
 from pluginnan_core.i18n import t
-from pluginnan_core.views import Visual, absence
-from ui import components, state
+from pluginnan_core.views import absence
+from ui import cache, components, state
 
 database, sel, lang = state.db(), state.selection(), state.lang()
 
@@ -20,29 +19,11 @@ SOURCE = " ".join(x for x in (components.source_line(database, lang), t("franvar
 MARKERS = ("..", ".")
 
 
-def show(v: Visual) -> None:
-    components.visual(v.key, v.title, v.figure, v.table, v.summary, language=lang, source=SOURCE, markers=MARKERS)
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def build(kind: str, _database: Database, token: str, sel_key: tuple, language: str, *args: object) -> Visual:
-    """One visual, cached by the database token and the filter values (never by a DataFrame)."""
-    forbund, kommuner, lo, hi, grupp = sel_key
-    s = queries.Selection(forbund=forbund, kommuner=kommuner, lasar_from=lo, lasar_to=hi, grupp=grupp)
-    if kind == "trend":
-        return absence.trend(_database, s, language)
-    if kind == "grans":
-        return absence.threshold_trend(_database, s, language, int(args[0]))
-    if kind == "sasong":
-        return absence.seasonality(_database, s, language)
-    if kind == "skolor":
-        return absence.heatmap(_database, s, language, str(args[0]), str(args[1]))
-    return absence.early_warning(_database, s, language)
-
-
-def visual(kind: str, *args: object) -> Visual:
-    key = (sel.forbund, sel.kommuner, sel.lasar_from, sel.lasar_to, sel.grupp)
-    return build(kind, database, database.token, key, lang, *args)
+def show(fn, *args: object) -> None:
+    """Build `fn(database, sel, lang, *args)` once per selection (ui.cache) and draw it, replayed on reruns."""
+    v = cache.call(fn, database, sel, lang, *args)
+    components.show(v, language=lang, source=SOURCE, markers=MARKERS,
+                    replay=cache.key(fn, database, sel, lang, *args))
 
 
 def threshold_picker(options: list[int]) -> int | None:
@@ -66,27 +47,27 @@ def threshold_picker(options: list[int]) -> int | None:
     return value
 
 
-ctx = absence.context(database, sel, lang)
+ctx = cache.call(absence.context, database, sel, lang)
 if not ctx.years:
     st.info(t("franvaro_no_data", lang))
     st.caption(SOURCE)
     st.stop()
 
 st.subheader(t("abs_h_trend", lang))
-show(visual("trend"))
+show(absence.trend)
 
 st.subheader(t("abs_h_threshold", lang))
-grans = threshold_picker(queries.thresholds(database))
+grans = threshold_picker(cache.call(queries.thresholds, database))
 if grans is not None:
-    show(visual("grans", grans))
+    show(absence.threshold_trend, int(grans))
 
 st.subheader(t("abs_h_season", lang))
-show(visual("sasong"))
+show(absence.seasonality)
 
-kommuner = absence.heatmap_kommuner(database, sel)
+kommuner = cache.call(absence.heatmap_kommuner, database, sel)
 if kommuner:
     st.subheader(t("abs_h_schools", lang))
-    names = queries.kommun_names(database)
+    names = cache.call(queries.kommun_names, database)
     if st.session_state.get("p_heat_kommun") not in kommuner:
         st.session_state["p_heat_kommun"] = kommuner[0]
     if st.session_state.get("p_heat_year") not in ctx.years:
@@ -96,8 +77,8 @@ if kommuner:
                           format_func=lambda k: names.get(k, k))
     lasar = c2.selectbox(t("abs_heat_year", lang), ctx.years, key="p_heat_year")
     st.caption(t("abs_heat_legend", lang, m=min_pupils()))
-    show(visual("skolor", kommun, lasar))
+    show(absence.heatmap, str(kommun), str(lasar))
 
 st.subheader(t("abs_h_warning", lang))
 st.caption(absence.early_warning_note(lang))
-show(visual("varning"))
+show(absence.early_warning)

@@ -9,15 +9,15 @@ import streamlit as st
 from pluginnan_core.i18n import t
 from pluginnan_core.views import Visual
 from pluginnan_core.views import compare as cv
-from ui import components, state
+from ui import cache, components, state
 
 database, sel, lang = state.db(), state.selection(), state.lang()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _base(token: str) -> cv.Base:
-    """Selection-independent frames, once per database file (the key is its token, not the object)."""
-    return cv.base_frames(state.db())
+def _built(fn, *args: object):
+    """`fn(base, sel, *args)` once per database file, selection and arguments, with its cache key."""
+    k = cache.key(fn, database, sel, *args)
+    return cache.keyed(k, lambda: fn(base, sel, *args)), k
 
 
 def _notice(items: list[str]) -> None:
@@ -25,19 +25,18 @@ def _notice(items: list[str]) -> None:
         st.warning(t("url_fallback", lang, items=", ".join(items)), icon=":material/warning:")
 
 
-def _show(v: Visual, source: str) -> None:
-    components.visual(v.key, v.title, v.figure, v.table, v.summary, language=lang, source=source,
-                      markers=v.markers)
+def _show(v: Visual, replay: object) -> None:
+    components.show(v, language=lang, source=source, replay=replay)
 
 
 def _set_picks(codes: list[str]) -> None:
     st.session_state["jf_picks"] = codes
 
 
-base = _base(database.token)
-names = cv.names(base)
-options = cv.kommun_options(base)
-measures = cv.measures(base)
+base = cache.call(cv.base_frames, database)
+names = cache.keyed((database.token, 'jf_names'), lambda: cv.names(base))
+options = cache.keyed((database.token, 'jf_options'), lambda: cv.kommun_options(base))
+measures = cache.keyed((database.token, 'jf_measures'), lambda: cv.measures(base))
 source = components.source_line(database, lang)
 
 # URL -> widgets, once per visit; unknown values fall back to defaults with a notice.
@@ -77,12 +76,12 @@ picks = c1.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selecti
 measure = c2.selectbox(t("jf_measure", lang), measures, key="jf_matt", format_func=lambda m: cv.label(m, lang))
 
 ref = st.session_state["jf_lik"] if st.session_state.get("jf_lik") in options else default_ref
-similar_ids = cv.similar(base, sel, ref)[0]["id"].tolist()[1:]
+similar_ids = _built(cv.similar, ref)[0][0]["id"].tolist()[1:]
 order = cv.colour_order(sel, [*picks, ref, *similar_ids])  # one colour per kommun on the whole page
 
 st.header(t("jf_h_side", lang))
 if picks:
-    _show(cv.small_multiples(base, sel, picks, measure, lang, order), source)
+    _show(*_built(cv.small_multiples, picks, measure, lang, order))
 else:
     st.info(t("jf_pick_some", lang), icon=":material/compare_arrows:")
 
@@ -91,13 +90,13 @@ ref = st.columns([2, 3])[0].selectbox(t("jf_ref", lang), options, key="jf_lik", 
 st.caption(t("jf_rule_short", lang, n=cv.N_SIMILAR))
 with st.expander(t("jf_rule_title", lang)):
     st.markdown(t("jf_rule", lang, n=cv.N_SIMILAR))
-visual, similar = cv.similarity(base, sel, ref, lang, order)
-_show(visual, source)
+(visual, similar), similar_key = _built(cv.similarity, ref, lang, order)
+_show(visual, similar_key)
 if similar:
     wanted = [ref, *similar[: cv.MAX_PICKS - 1]]
     st.button(t("jf_use_similar", lang, name=names.get(ref, ref)), on_click=_set_picks, args=(wanted,),
               icon=":material/compare_arrows:", disabled=list(picks) == wanted)
-    _show(cv.similar_trend(base, sel, ref, similar, measure, lang, order), source)
+    _show(*_built(cv.similar_trend, ref, similar, measure, lang, order))
 
 # widgets -> URL, so the address shares exactly this view
 for key, value, default in (("jamfor", ",".join(picks), ""), ("jmatt", measure, cv.DEFAULT_MEASURE),

@@ -8,7 +8,7 @@ from pluginnan_core import queries
 from pluginnan_core.i18n import MEASURES, t
 from pluginnan_core.views import absence
 from pluginnan_core.views import map as geo
-from ui import components, state
+from ui import cache, components, state
 
 database, sel, lang = state.db(), state.selection(), state.lang()
 
@@ -36,7 +36,7 @@ elif "matt" in st.query_params:
 
 grans = None
 if measure == "andel_over":
-    options = queries.thresholds(database)
+    options = cache.call(queries.thresholds, database)
     default, _ = absence.pick_threshold(None, options)
     if st.session_state.get("p_grans") not in options:
         raw = st.query_params.get("grans")
@@ -53,7 +53,7 @@ if measure == "andel_over":
         elif "grans" in st.query_params:
             del st.query_params["grans"]
 
-years = geo.years_for(database, measure, sel)
+years = cache.call(geo.years_for, database, measure, sel)
 if not years:
     st.info(t("map_no_years", lang))
     st.stop()
@@ -82,8 +82,8 @@ def _on_click() -> None:
 source = components.source_line(database, lang)
 if geo.is_absence(measure):
     source = f"{source} {t('franvaro_source_note', lang)} {t('map_absence_note', lang)}".strip()
-visual = geo.choropleth(database, sel, lang, measure, lasar, grans)
+visual = cache.call(geo.choropleth, database, sel, lang, measure, lasar, grans)
 st.caption(t("map_click_hint", lang))
-components.visual(CHART_KEY, visual.title, visual.figure, visual.table, visual.summary, language=lang,
-                  source=source, markers=("..", ".") if geo.is_absence(measure) else ("..", "~100", "."),
-                  file_stem="karta", on_select=_on_click)
+components.show(visual, language=lang, source=source,
+                markers=("..", ".") if geo.is_absence(measure) else ("..", "~100", "."), file_stem="karta",
+                on_select=_on_click, replay=cache.key(geo.choropleth, database, sel, lang, measure, lasar, grans))

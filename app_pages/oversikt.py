@@ -3,7 +3,6 @@
 
 import streamlit as st
 
-from pluginnan_core import queries
 from pluginnan_core.i18n import t
 from pluginnan_core.views import overview
 from ui import cache, components, state
@@ -13,11 +12,9 @@ database, sel, lang = state.db(), state.selection(), state.lang()
 st.title(t("oversikt_title", lang))
 st.markdown(t("oversikt_intro", lang))
 
-cols = st.columns(4)
-for col, tile in zip(cols, overview.tiles(cache.call(queries.overview, database, sel), lang), strict=True):
-    with col:
-        components.tile(tile.label, tile.value, tile.delta, tile.help, tile.delta_color)
+components.tiles(cache.call(overview.selection_tiles, database, sel, lang),
+                 replay=cache.key(overview.selection_tiles, database, sel, lang))
 
 visual = cache.call(overview.trend, database, sel, lang)
-components.visual(visual.key, visual.title, visual.figure, visual.table, visual.summary, language=lang,
-                  source=components.source_line(database, lang), markers=visual.markers)
+components.show(visual, language=lang, source=components.source_line(database, lang),
+                replay=cache.key(overview.trend, database, sel, lang))

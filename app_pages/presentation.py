@@ -10,11 +10,10 @@ import datetime as dt
 
 import streamlit as st
 
-from pluginnan_core import charts, queries, slides
+from pluginnan_core import charts, slides
 from pluginnan_core.i18n import t
-from pluginnan_core.views import Visual
 from pluginnan_core.views import presentation as show
-from ui import components, state
+from ui import cache, components, state
 
 database, sel, lang = state.db(), state.selection(), state.lang()
 
@@ -51,13 +50,6 @@ STYLE = """
 """
 
 
-@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
-def _visuals(token: str, key: tuple, language: str) -> list[Visual]:
-    """The show for one selection, once per database file (the key is its token, not the object)."""
-    forbund, kommuner, first, last, grupp = key
-    return show.presentation_visuals(state.db(), queries.Selection(forbund, kommuner, first, last, grupp), language)
-
-
 def _go(to: int) -> None:
     st.query_params["bild"] = str(to)
 
@@ -90,11 +82,11 @@ def _esc(text: str) -> str:
 
 st.html(STYLE)
 components.print_styles()  # printing a slide gives an A4 landscape page (app.py may add it as well)
-key = (sel.forbund, sel.kommuner, sel.lasar_from, sel.lasar_to, sel.grupp)
-visuals = _visuals(database.token, key, lang)
+visuals = cache.call(show.presentation_visuals, database, sel, lang)  # the show, once per selection
+show_key = cache.key(show.presentation_visuals, database, sel, lang)
 total = len(visuals) + 2  # title slide, charts, closing slide
 number = _slide_number(total)
-subtitle = show.selection_subtitle(database, sel, lang)
+subtitle = cache.call(show.selection_subtitle, database, sel, lang)
 demo = f'<span class="pres-demo">{_esc(t("pres_demo_short", lang))}</span>' if database.is_demo else ""
 slides.start_renderer(warm=True)  # the deck and PNG downloads find Chromium running
 
@@ -127,13 +119,17 @@ else:
     with st.container(key="pres_slide"):
         st.title(visual.title.replace("<br>", " "), anchor=False)
         height = CHART_HEIGHT - (60 if len(visual.title) > LONG_TITLE else 0)
-        figure = charts.projector_layout(visual.figure or {}, title=False, height=height)
-        st.plotly_chart(figure, key=f"pres_chart_{visual.key}", config=CHART_CONFIG, alt=visual.summary,
-                        height=height, theme=None)
-        st.html(f'<p class="pres-summary">{_esc(visual.summary)}</p>')
-        source = " ".join(x for x in (slides.visual_source(database, visual, lang),
-                                      slides.marker_legend(visual.markers, lang)) if x)
-        st.html(f'<p class="pres-source">{demo}{_esc(source)}</p>')
+
+        def slide() -> None:
+            figure = charts.projector_layout(visual.figure or {}, title=False, height=height)
+            st.plotly_chart(figure, key=f"pres_chart_{visual.key}", config=CHART_CONFIG, alt=visual.summary,
+                            height=height, theme=None)
+            st.html(f'<p class="pres-summary">{_esc(visual.summary)}</p>')
+            source = " ".join(x for x in (slides.visual_source(database, visual, lang),
+                                          slides.marker_legend(visual.markers, lang)) if x)
+            st.html(f'<p class="pres-source">{demo}{_esc(source)}</p>')
+
+        cache.replay((show_key, number, height), slide)  # drawn once per slide, replayed when shown again
 
 with st.container(key="pres_nav", horizontal=True, vertical_alignment="center"):
     st.button(t("pres_prev", lang), icon=":material/chevron_left:", on_click=_step, args=(-1, total),

@@ -14,7 +14,7 @@ import os
 import streamlit as st
 
 from pluginnan_core.i18n import t
-from ui import state
+from ui import cache, state
 
 ASSESSED = "2026-11-22"
 
@@ -31,21 +31,27 @@ def contact() -> str:
     return value or t("a11y_contact_placeholder", lang)
 
 
-st.title(t("a11y_title", lang))
-st.markdown(t("a11y_intro", lang))
-st.header(t("a11y_status_h", lang))
-st.markdown(t("a11y_status", lang))
-st.header(t("a11y_alt_h", lang))
-st.markdown(t("a11y_alt", lang))
-st.header(t("a11y_report_h", lang))
-st.markdown(t("a11y_report", lang, contact=contact()))
-st.header(t("a11y_supervision_h", lang))
-st.markdown(t("a11y_supervision", lang))
-st.header(t("a11y_tech_h", lang))
-st.markdown(t("a11y_tech", lang))
-st.header(t("a11y_problems_h", lang))
-st.markdown(t("a11y_problems_intro", lang))
-st.markdown(t("a11y_problems", lang))
-st.header(t("a11y_method_h", lang))
-st.markdown(t("a11y_method", lang, date=ASSESSED))
-st.caption(t("a11y_updated", lang, date=ASSESSED))
+def page(address: str) -> None:
+    """The whole statement: no widgets, decided by the language and the contact address."""
+    st.title(t("a11y_title", lang))
+    st.markdown(t("a11y_intro", lang))
+    st.header(t("a11y_status_h", lang))
+    st.markdown(t("a11y_status", lang))
+    st.header(t("a11y_alt_h", lang))
+    st.markdown(t("a11y_alt", lang))
+    st.header(t("a11y_report_h", lang))
+    st.markdown(t("a11y_report", lang, contact=address))
+    st.header(t("a11y_supervision_h", lang))
+    st.markdown(t("a11y_supervision", lang))
+    st.header(t("a11y_tech_h", lang))
+    st.markdown(t("a11y_tech", lang))
+    st.header(t("a11y_problems_h", lang))
+    st.markdown(t("a11y_problems_intro", lang))
+    st.markdown(t("a11y_problems", lang))
+    st.header(t("a11y_method_h", lang))
+    st.markdown(t("a11y_method", lang, date=ASSESSED))
+    st.caption(t("a11y_updated", lang, date=ASSESSED))
+
+
+address = contact()
+cache.replay(("tillganglighet", ASSESSED, lang, address), lambda: page(address))

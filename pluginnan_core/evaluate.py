@@ -64,8 +64,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
+from scipy import special
 
 from . import db as dbmod
 from . import disclosure, i18n, reference
@@ -489,6 +488,34 @@ class Inference:
     se_cluster: float  # clustered by school (HC1 on the collapsed model)
 
 
+def _t_quantile(p: float, df: float) -> float:
+    """Student's t quantile (scipy.special; scipy.stats would add ~45 MiB to the server)."""
+    return float(special.stdtrit(df, p))
+
+
+def _wls_slope(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    """Weighted least squares of y on [1, x]: the slope, its classical and its HC1 standard error.
+
+    Why not statsmodels here: it is the same two textbook formulas, and importing statsmodels
+    (with scipy.stats) cost the dashboard's server ~75 MiB of its 300 MiB budget for this one
+    regression. tests/test_evaluate.py checks the result against statsmodels' WLS.
+    """
+    root = np.sqrt(w)
+    xw = np.column_stack([root, root * x])  # whitened design: sqrt(w) * [1, x]
+    yw = root * y
+    bread = np.linalg.pinv(xw.T @ xw)
+    beta = bread @ xw.T @ yw
+    resid = yw - xw @ beta
+    n, k = xw.shape
+    dof = n - k
+    if dof <= 0:  # a line through two schools has no error estimate (statsmodels: nan or inf by rounding)
+        return float(beta[1]), math.nan, math.nan
+    se_classic = math.sqrt(float(resid @ resid) / dof * bread[1, 1])
+    meat = (xw * (resid ** 2)[:, None]).T @ xw
+    hc1 = bread @ meat @ bread * (n / dof)
+    return float(beta[1]), se_classic, math.sqrt(max(float(hc1[1, 1]), 0.0))
+
+
 def did_inference(contrast: np.ndarray, treated: np.ndarray, weights: np.ndarray) -> Inference:
     """Weighted treated-minus-comparison difference of school-level contrasts, 95 % interval.
 
@@ -501,11 +528,7 @@ def did_inference(contrast: np.ndarray, treated: np.ndarray, weights: np.ndarray
     y = np.asarray(contrast, dtype=float)
     t = np.asarray(treated, dtype=bool)
     w = np.asarray(weights, dtype=float)
-    x = sm.add_constant(t.astype(float), has_constant="add")
-    model = sm.WLS(y, x, weights=w)
-    fit = model.fit()
-    robust = model.fit(cov_type="HC1")
-    est = float(fit.params[1])
+    est, se_wls, se_cluster = _wls_slope(y, t.astype(float), w)
     n = len(y)
     df = max(n - 2, 1)
     # (1) equal noise per school: unbiased pooled variance of deviations from weighted group means
@@ -520,11 +543,9 @@ def did_inference(contrast: np.ndarray, treated: np.ndarray, weights: np.ndarray
         lever += h
     tau2 = ss / denom if denom > 0 else math.nan
     se_equal = math.sqrt(tau2 * lever) if denom > 0 else math.nan
-    se_wls = float(fit.bse[1])
-    se_cluster = float(robust.bse[1])
     se = float(np.nanmax([se_equal, se_wls, se_cluster]))
-    q = float(stats.t.ppf(1 - ALPHA / 2, df))
-    p = float(2 * stats.t.sf(abs(est / se), df)) if se > 0 else math.nan
+    q = _t_quantile(1 - ALPHA / 2, df)
+    p = float(2 * special.stdtr(df, -abs(est / se))) if se > 0 else math.nan
     return Inference(est, se, df, est - q * se, est + q * se, p, se_equal, se_wls, se_cluster)
 
 
@@ -1072,7 +1093,7 @@ def pool(estimates: np.ndarray, ses: np.ndarray) -> tuple[float, float, float, f
     mu = float((ws * y).sum() / ws.sum())
     q = float((ws * (y - mu) ** 2).sum() / (k - 1))
     se = math.sqrt(max(1.0, q) / float(ws.sum()))
-    half = float(stats.t.ppf(1 - ALPHA / 2, k - 1)) * se
+    half = _t_quantile(1 - ALPHA / 2, k - 1) * se
     return mu, mu - half, mu + half, math.sqrt(tau2)
 
 

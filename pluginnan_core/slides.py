@@ -19,7 +19,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from . import charts, queries
 from .db import Database, DatabaseError
 from .disclosure import min_pupils
 from .i18n import t
-from .views import Visual
+from .views import Visual, marker_legend, source_line
 from .views.presentation import date_text, iter_presentation_visuals, selection_subtitle
 
 # --------------------------------------------------------------------------- images
@@ -134,29 +134,6 @@ def chart_png(visual: Visual) -> bytes:
 
 
 # --------------------------------------------------------------------------- texts
-
-def source_line(db: Database, lang: str) -> str:
-    """'Källa: …, inläst 2026-11-20' from the import log (the same line the pages print)."""
-    imports = db.query("SELECT source, imported_at FROM import_log ORDER BY imported_at DESC LIMIT 3")
-    if imports.empty:
-        return ""
-    sources = "; ".join(dict.fromkeys(imports["source"].fillna("")))
-    import pandas as pd
-
-    when = pd.Timestamp(imports["imported_at"].iloc[0]).strftime("%Y-%m-%d")
-    return f"{t('source', lang)}: {sources} ({'inläst' if lang == 'sv' else 'loaded'} {when})"
-
-
-def marker_legend(markers: Sequence[str], lang: str) -> str:
-    parts = []
-    if ".." in markers:
-        parts.append(t("withheld_legend", lang, n=min_pupils()))
-    if "~100" in markers:
-        parts.append(t("approx_legend", lang))
-    if "." in markers:
-        parts.append(t("missing_legend", lang))
-    return " ".join(parts)
-
 
 def visual_source(db: Database, visual: Visual, lang: str) -> str:
     """The source line under a chart: the import log, plus the caveat its page adds (absence, estimates)."""

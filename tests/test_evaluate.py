@@ -443,3 +443,26 @@ def test_cli_text_is_swedish_with_decimal_comma(demo_db: Path, capsys: pytest.Ca
     assert "jämförelseskolor" in out and "underlag" in out
     missing = _cli(["evaluate", "--db", str(demo_db.parent / "saknas.duckdb")])
     assert missing.func(missing) == 2
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=2, max_value=40), st.integers(min_value=0, max_value=10_000))
+def test_wls_slope_equals_statsmodels(n: int, seed: int) -> None:
+    """The server's regression (numpy, no statsmodels import) gives statsmodels' WLS slope and its
+    classical and HC1 standard errors (none with only two schools)."""
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=n) * rng.uniform(0.1, 10)
+    treated = np.zeros(n)
+    treated[: rng.integers(1, n)] = 1.0
+    w = rng.uniform(5, 300, size=n)
+    model = sm.WLS(y, sm.add_constant(treated, has_constant="add"), weights=w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fit, robust = model.fit(), model.fit(cov_type="HC1")
+    slope, se_classic, se_hc1 = evaluate._wls_slope(y, treated, w)
+    assert np.isclose(slope, fit.params[1], rtol=1e-7, atol=1e-10)
+    if n == 2:  # no degrees of freedom: no standard error (statsmodels says nan or inf, by rounding)
+        assert not np.isfinite(fit.bse[1]) and np.isnan(se_classic) and np.isnan(se_hc1)
+    else:
+        assert np.allclose([se_classic, se_hc1], [fit.bse[1], robust.bse[1]], rtol=1e-7, atol=1e-10)

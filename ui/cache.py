@@ -1,26 +1,32 @@
-# Cached calls into pluginnan_core for the pages and the sidebar: a result is kept per database
-# file (its token) and the plain arguments, so a filter value seen before answers without SQL.
+# Cached calls into pluginnan_core for the pages and the sidebar (a result is kept per database
+# file and the plain arguments), and replay of what a visual drew, so a rerun does not rebuild it.
 """A small caching layer between the pages and the core.
 
 Why: a rerun happens on every click, and most clicks go back to a selection seen a moment ago
 (flickor, then alla again). Recomputing queries, disclosure and figures each time made a rerun
-cost about a second at national scale. `call(fn, database, *args)` runs `fn(database, *args)`
-once per (function, database token, arguments) and keeps the result in Streamlit's data cache,
-shared by all sessions.
+cost about a second at national scale, and even with the data cached, handing Streamlit a
+Plotly dict made it validate the whole figure again on every rerun.
 
-Rules: the key is `database.token` plus plain values (strings, numbers, tuples, a `Selection`
-without its notices), never a DataFrame or the Database object itself; a new file swapped in by
-an import has a new token, so nothing stale is ever shown. Results are pickled by st.cache_data,
-so callers get their own copy and may change it.
+- `call(fn, database, *args)` runs `fn(database, *args)` once per (function, database token,
+  arguments). Results are kept in one process-wide LRU bounded in bytes (`BUDGET_MB`), shared by
+  all sessions and **not copied**: treat them as read-only. The key is the token plus plain
+  values, never a DataFrame or the Database object; a new file swapped in by an import has a
+  new token, so nothing stale is shown and old entries age out.
+- `replay(key, draw)` runs `draw()` once per key inside `st.cache_data`; later calls replay the
+  elements it drew (Streamlit's cached element replay) without running it. `draw` must not
+  create widgets, and `key` must name everything that decides what `draw` shows.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
-from collections.abc import Callable
+import pickle
+import threading
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+import cachetools
+import pandas as pd
 import streamlit as st
 
 from pluginnan_core import queries
@@ -28,10 +34,27 @@ from pluginnan_core.db import Database
 
 T = TypeVar("T")
 
-#: Enough for every page's visuals for a few dozen selections; at national scale one entry is at
-#: most a few MB (the school tables), so this bounds the server's memory.
-MAX_ENTRIES = 300
-TTL_SECONDS = 3600
+#: Bytes the shared results may hold. At national scale one entry is at most a few MB (a kommun's
+#: school tables); the budget keeps the server's memory bounded however many selections are seen.
+BUDGET_MB = 64
+#: Recorded element messages kept for replay (a chart's JSON or a table's Arrow bytes each).
+REPLAY_ENTRIES = 160
+
+_MISS = object()
+_lock = threading.Lock()
+
+
+def _size(value: Any) -> int:
+    """Approximate bytes held by a result (pickled size; frames by their own memory count)."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(deep=True).sum()) + 1
+    try:
+        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) + 1
+    except Exception:  # not picklable: count it as large rather than not at all
+        return 1 << 20
+
+
+_store: cachetools.LRUCache = cachetools.LRUCache(maxsize=BUDGET_MB << 20, getsizeof=_size)
 
 
 def _plain(value: Any) -> Any:
@@ -43,12 +66,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_SECONDS)
-def _cached(module: str, name: str, _database: Database, token: str, args: tuple, kwargs: tuple) -> Any:
-    fn = importlib.import_module(module)
-    for part in name.split("."):
-        fn = getattr(fn, part)
-    return fn(_database, *args, **dict(kwargs))
+def key(fn: Callable[..., Any], database: Database, *args: Any, **kwargs: Any) -> tuple[Hashable, ...]:
+    """The cache key of `fn(database, *args, **kwargs)`: function, database token and plain arguments."""
+    return (fn.__module__, fn.__qualname__, database.token, tuple(_plain(a) for a in args),
+            tuple(sorted((k, _plain(v)) for k, v in kwargs.items())))
 
 
 def call(fn: Callable[..., T], database: Database, *args: Any, **kwargs: Any) -> T:
@@ -57,6 +78,42 @@ def call(fn: Callable[..., T], database: Database, *args: Any, **kwargs: Any) ->
     `fn` must be a module-level function of pluginnan_core whose result depends only on the
     database and the arguments (every query and view builder is).
     """
-    plain_args = tuple(_plain(a) for a in args)
-    plain_kwargs = tuple(sorted((k, _plain(v)) for k, v in kwargs.items()))
-    return _cached(fn.__module__, fn.__qualname__, database, database.token, plain_args, plain_kwargs)
+    return keyed(key(fn, database, *args, **kwargs), lambda: fn(database, *args, **kwargs))
+
+
+def keyed(cache_key: Hashable, build: Callable[[], T]) -> T:
+    """`build()`, computed once per `cache_key`, which must name everything the result depends on
+    (the database token included). Two sessions missing the same key at once may both build it;
+    the result is the same.
+    """
+    with _lock:
+        value = _store.get(cache_key, _MISS)
+    if value is _MISS:
+        value = build()
+        with _lock:
+            try:
+                _store[cache_key] = value
+            except ValueError:  # larger than the whole budget: used once, not kept
+                pass
+    return value
+
+
+def clear() -> None:
+    """Forget every result (tests; a new database file needs no clearing, its token differs)."""
+    with _lock:
+        _store.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=REPLAY_ENTRIES)
+def _recorded(replay_key: str, _draw: Callable[[], None]) -> None:
+    _draw()
+
+
+def replay(replay_key: Hashable, draw: Callable[[], None]) -> None:
+    """Draw `draw()`'s elements, running it only the first time this key is seen in this process.
+
+    Why: on a rerun Streamlit only needs the element messages; building them again from a Plotly
+    dict (validation, serialisation) or a DataFrame (Arrow) was most of a cached rerun's time.
+    Call it inside the container (tab, column) the elements belong in.
+    """
+    _recorded(repr(replay_key), draw)

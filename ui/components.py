@@ -9,16 +9,25 @@ that in one function makes the promise hold on every page at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from pluginnan_core import exports
+from pluginnan_core import exports, views
 from pluginnan_core.db import Database
-from pluginnan_core.disclosure import min_pupils
 from pluginnan_core.i18n import t
+from pluginnan_core.views import Visual
+from ui import cache
 
+#: The tab icon as a data URL, read once: given a file path, st.set_page_config decodes the image
+#: with PIL on every rerun.
+FAVICON = "data:image/png;base64," + base64.b64encode(
+    (Path(__file__).resolve().parents[1] / "static" / "favicon.png").read_bytes()).decode("ascii")
 TOPOJSON_URL = "app/static/topojson/"  # local stub: maps must draw with no internet
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": TOPOJSON_URL,
                  "modeBarButtonsToRemove": ["lasso2d", "select2d"], "locale": "sv"}
@@ -30,25 +39,12 @@ def demo_notice(database: Database, language: str) -> None:
 
 
 def source_line(database: Database, language: str) -> str:
-    """'Källa: …, inläst 2026-11-20' from the import log."""
-    imports = database.query("SELECT source, imported_at FROM import_log ORDER BY imported_at DESC LIMIT 3")
-    if imports.empty:
-        return ""
-    sources = "; ".join(dict.fromkeys(imports["source"].fillna("")))
-    when = pd.Timestamp(imports["imported_at"].iloc[0]).strftime("%Y-%m-%d")
-    loaded = "inläst" if language == "sv" else "loaded"
-    return f"{t('source', language)}: {sources} ({loaded} {when})"
+    """The import log's source line, once per database file and language."""
+    return cache.call(views.source_line, database, language)
 
 
 def legend(language: str, markers: Sequence[str] = ("..", "~100", ".")) -> str:
-    parts = []
-    if ".." in markers:
-        parts.append(t("withheld_legend", language, n=min_pupils()))
-    if "~100" in markers:
-        parts.append(t("approx_legend", language))
-    if "." in markers:
-        parts.append(t("missing_legend", language))
-    return " ".join(parts)
+    return views.marker_legend(markers, language)
 
 
 def tile(label: str, value: str, delta: str | None = None, help_text: str | None = None,
@@ -58,6 +54,18 @@ def tile(label: str, value: str, delta: str | None = None, help_text: str | None
     if delta and delta.startswith("\u2212"):
         delta = "-" + delta[1:]
     st.metric(label, value, delta=delta, help=help_text, delta_color=delta_color, border=True)
+
+
+def tiles(items: Sequence[Any], *, per_row: int = 4, replay: Hashable | None = None) -> None:
+    """KPI tiles (views' Tile objects) in rows of `per_row`; replayed on later reruns when `replay` is given."""
+    def draw() -> None:
+        for start in range(0, len(items), per_row):
+            row = items[start:start + per_row]
+            for col, item in zip(st.columns(per_row), row, strict=False):
+                with col:
+                    tile(item.label, item.value, item.delta, item.help, item.delta_color)
+
+    _draw(None if replay is None else (replay, "tiles", per_row), "tiles", draw)
 
 
 CHART_TEXT = "#404040"  # 10.4:1 on white: axis labels and legends meet WCAG 1.4.3 with room to spare
@@ -99,39 +107,86 @@ def readable(figure: dict) -> dict:
 
 def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summary: str, *,
            language: str, source: str = "", markers: Sequence[str] = ("..", "~100", "."),
-           file_stem: str | None = None, on_select: str | None = None, height: int | None = None):
+           file_stem: str | None = None, on_select: str | Callable[[], None] | None = None,
+           height: int | None = None, replay: Hashable | None = None):
     """One chart with its three tabs. Returns the chart's selection event when `on_select` is set.
 
     `table` is the already formatted, user-facing table (see exports.display_table); the
     downloads contain exactly it, with title, summary, source and legend as leading lines.
+    `replay` names the data the visual was built from (see ui.cache.key; with the language it
+    decides everything drawn): when given, the chart and the table are drawn once and replayed on
+    later reruns instead of being serialised again.
     """
     tab_chart, tab_table, tab_download = st.tabs(
         [t("tab_chart", language), t("tab_table", language), t("tab_download", language)])
     event = None
+    drawn = None if replay is None else (replay, key, language, height)
     with tab_chart:
         if figure is None or table.empty:
             st.info(t("no_data", language))
+        elif on_select:
+            shown = readable(figure) if drawn is None else _selectable(repr(drawn), figure)
+            event = st.plotly_chart(shown, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
+                                    height=height or "content", on_select=on_select, selection_mode="points")
         else:
-            kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-            event = st.plotly_chart(readable(figure), key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
-                                    height=height or "content", **kwargs)
+            def chart() -> None:
+                st.plotly_chart(readable(figure), key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
+                                height=height or "content")
+            _draw(drawn, "chart", chart)
     with tab_table:
-        st.dataframe(table, hide_index=True, width="stretch")
+        _draw(drawn, "table", lambda: st.dataframe(table, hide_index=True, width="stretch"))
     with tab_download:
         note = [title, summary, source, legend(language, markers)]
         stem = file_stem or key
         c1, c2 = st.columns(2)
-        # Files are built only when clicked (callables), not on every rerun of the page.
+        # Files are built only when clicked (callables), not on every rerun of the page; a click
+        # only downloads (on_click="ignore"), it does not rerun the page, so the buttons are not widgets.
         c1.download_button(t("download_csv", language), lambda: exports.to_csv(table, note=note), f"{stem}.csv",
-                           "text/csv", key=f"csv_{key}", width="stretch")
+                           "text/csv", on_click="ignore", width="stretch")
         c2.download_button(t("download_xlsx", language), lambda: exports.to_xlsx(table, note=note), f"{stem}.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"xlsx_{key}", width="stretch")
+                           on_click="ignore", width="stretch")
     st.markdown(f"**{summary}**")
     caption = " ".join(x for x in (source, legend(language, markers)) if x)
     if caption:
         st.caption(caption)
     return event
+
+
+def show(v: Visual, *, language: str, source: str = "", replay: Hashable | None = None,
+         markers: Sequence[str] | None = None, file_stem: str | None = None,
+         on_select: str | Callable[[], None] | None = None, height: int | None = None):
+    """`visual` for a views.Visual (its key, title, figure, table, summary and markers)."""
+    return visual(v.key, v.title, v.figure, v.table, v.summary, language=language, source=source,
+                  markers=v.markers if markers is None else markers, file_stem=file_stem, on_select=on_select,
+                  height=height, replay=replay)
+
+
+def _draw(drawn: Hashable | None, part: str, draw: Callable[[], None]) -> None:
+    if drawn is None:
+        draw()
+    else:
+        cache.replay((drawn, part), draw)
+
+
+class _Validated(go.Figure):
+    """A figure validated once: Streamlit's per-rerun `to_dict()` gets the stored dict, not a deep copy.
+
+    Why: a chart that reports clicks (the map) is a widget, so its elements cannot be replayed;
+    this keeps its rerun to serialising the figure, without validating a 290-kommun map again.
+    """
+
+    def __init__(self, spec: dict) -> None:
+        super().__init__(spec)
+        self._as_dict = super().to_dict()
+
+    def to_dict(self) -> dict:
+        return self._as_dict
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _selectable(drawn: str, _figure: dict) -> go.Figure:
+    return _Validated(readable(_figure))
 
 
 #: Print stylesheet: A4 landscape, only the page's content (no menus, tabs' buttons or downloads),
@@ -215,6 +270,15 @@ A11Y_CSS = """<style>
 </style>"""
 
 
+def _lang_script(language: str) -> str:
+    code = "en" if language == "en" else "sv"
+    return ("<script>(function(){var d=document.documentElement;window.__pluginnanLang='" + code + "';"
+            "d.lang='" + code + "';if(!window.__pluginnanLangObserver){"
+            "window.__pluginnanLangObserver=new MutationObserver(function(){"
+            "if(d.lang!==window.__pluginnanLang){d.lang=window.__pluginnanLang;}});"
+            "window.__pluginnanLangObserver.observe(d,{attributes:true,attributeFilter:['lang']});}})();</script>")
+
+
 def page_language(language: str) -> None:
     """Set `<html lang>` to the language the page is shown in (WCAG 2.1, 3.1.1 Language of Page),
     and add the styles in A11Y_CSS.
@@ -225,13 +289,11 @@ def page_language(language: str) -> None:
     and keeps it if anything resets the attribute. It goes at the end of the sidebar, where its
     empty block takes no visible room.
     """
-    code = "en" if language == "en" else "sv"
     st.html(A11Y_CSS)  # only a style tag: Streamlit puts it in the event container, it takes no room
-    st.sidebar.html(
-        "<script>(function(){var d=document.documentElement;window.__pluginnanLang='" + code + "';"
-        "d.lang='" + code + "';if(!window.__pluginnanLangObserver){"
-        "window.__pluginnanLangObserver=new MutationObserver(function(){"
-        "if(d.lang!==window.__pluginnanLang){d.lang=window.__pluginnanLang;}});"
-        "window.__pluginnanLangObserver.observe(d,{attributes:true,attributeFilter:['lang']});}})();</script>",
-        unsafe_allow_javascript=True,
-    )
+    st.sidebar.html(_lang_script(language), unsafe_allow_javascript=True)
+
+
+def chrome(language: str) -> None:
+    """`page_language` and `print_styles` in two elements instead of four (app.py, every rerun)."""
+    st.html(A11Y_CSS + PRINT_CSS)
+    st.sidebar.html(PRINT_JS + _lang_script(language), unsafe_allow_javascript=True)

@@ -10,17 +10,19 @@ notice rather than an exception (anyone can edit a link).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import streamlit as st
 
 from pluginnan_core import db as core_db
-from pluginnan_core import demo, queries, urlstate
+from pluginnan_core import queries, urlstate
 from pluginnan_core.i18n import DEFAULT_LANG, LANGS, t
 from ui import cache
 
 GROUPS = urlstate.GROUPS
+_LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 _NOTICES = "_url_notices"
 
 
@@ -44,6 +46,8 @@ def _ensure_demo(path: Path) -> None:
     """First start on a fresh clone: build the demo database so the app shows something."""
     if path.exists() or path != core_db.DEFAULT_DB:
         return
+    from pluginnan_core import demo  # late: the generator (and scipy.stats) is needed on a first start only
+
     with st.spinner("Skapar demodatabasen (första starten, några sekunder) …"):
         demo.generate(path)
 
@@ -125,30 +129,57 @@ def _init_from_url(database: core_db.Database) -> None:
     st.session_state[_NOTICES] = list(parsed.notices)
 
 
+@dataclass(frozen=True)
+class _Lists:
+    """The sidebar's option lists as plain Python values, built once per database file.
+
+    Why: filtering the kommun frame and zipping names on every rerun cost more than the widgets.
+    """
+
+    names: dict[str, str]  # kommun_kod -> namn, every kommun (a linked one outside Plug Innan too)
+    members: list[str]  # Plug Innan kommuner
+    by_forbund: dict[str, list[str]]
+    forbund_ids: list[str]  # "" (all) first
+    short: dict[str, str]  # forbund_id -> kortnamn
+    years: list[str]
+
+
+def _lists(database: core_db.Database) -> _Lists:
+    table = queries.kommun_table(database)
+    forbund = queries.forbund_table(database)
+    codes, namn, fb = table["kommun_kod"].tolist(), table["namn"].tolist(), table["forbund_id"].tolist()
+    members = [k for k, f in zip(codes, fb, strict=True) if isinstance(f, str)]
+    by_forbund: dict[str, list[str]] = {}
+    for k, f in zip(codes, fb, strict=True):
+        if isinstance(f, str):
+            by_forbund.setdefault(f, []).append(k)
+    return _Lists(names=dict(zip(codes, namn, strict=True)), members=members, by_forbund=by_forbund,
+                  forbund_ids=["", *forbund["forbund_id"].tolist()],
+                  short=dict(zip(forbund["forbund_id"].tolist(), forbund["kortnamn"].tolist(), strict=True)),
+                  years=list(queries.all_years(database)))
+
+
 def sidebar_filters(database: core_db.Database) -> queries.Selection:
     """Draw the sidebar filters, keep them in the URL, and return the selection."""
     _init_from_url(database)
     language = st.sidebar.radio(t("language", lang()), LANGS, key="f_lang", horizontal=True,
-                                format_func=lambda x: {"sv": "Svenska", "en": "English"}[x])
+                                format_func=_LANGUAGE_NAMES.get)
     st.sidebar.header(t("filters", language))
-    table = cache.call(queries.kommun_table, database)  # reference lists: cached per database file
-    forbund_frame = cache.call(queries.forbund_table, database)
-    forbund_ids = ["", *forbund_frame["forbund_id"]]
-    short = dict(zip(forbund_frame["forbund_id"], forbund_frame["kortnamn"], strict=True))
-    if st.session_state.get("f_forbund") not in forbund_ids:
+    lists = cache.call(_lists, database)  # reference lists: cached per database file
+    if st.session_state.get("f_forbund") not in lists.short:
         st.session_state["f_forbund"] = ""
-    forbund = st.sidebar.selectbox(t("forbund", language), forbund_ids, key="f_forbund",
-                                   format_func=lambda x: short.get(x, t("all_forbund", language)))
-    options = table[table["forbund_id"] == forbund] if forbund else table[table["forbund_id"].notna()]
-    names = dict(zip(table["kommun_kod"], table["namn"], strict=True))
-    allowed = list(options["kommun_kod"])
+    all_forbund = t("all_forbund", language)
+    forbund = st.sidebar.selectbox(t("forbund", language), lists.forbund_ids, key="f_forbund",
+                                   format_func=lambda x: lists.short.get(x, all_forbund))
+    allowed = lists.by_forbund.get(forbund, []) if forbund else lists.members
+    names = lists.names
     current = [k for k in st.session_state.get("f_kommuner", []) if k in names]
     extra = [k for k in current if k not in allowed]  # a linked kommun outside the förbund stays pickable
     st.session_state["f_kommuner"] = current
-    kommuner = st.sidebar.multiselect(t("kommuner", language), allowed + extra, key="f_kommuner",
-                                      format_func=lambda k: names.get(k, k), max_selections=12,
+    kommuner = st.sidebar.multiselect(t("kommuner", language), allowed + extra if extra else allowed,
+                                      key="f_kommuner", format_func=lambda k: names.get(k, k), max_selections=12,
                                       placeholder=t("kommun_placeholder", language))
-    years = cache.call(queries.all_years, database)
+    years = lists.years
     if years:
         first = st.session_state.get("f_fran", years[0])
         last = st.session_state.get("f_till", years[-1])

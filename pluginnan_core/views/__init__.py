@@ -9,9 +9,14 @@ and the slide export renders the same object to an image.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from ..db import Database
+from ..disclosure import min_pupils
+from ..i18n import t
 
 
 @dataclass
@@ -48,3 +53,25 @@ def year_span(years: list[str]) -> str:
     if not years:
         return ""
     return years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def source_line(db: Database, lang: str) -> str:
+    """'Källa: …, inläst 2026-11-20' from the import log: the line under every chart and slide."""
+    imports = db.query("SELECT source, imported_at FROM import_log ORDER BY imported_at DESC LIMIT 3")
+    if imports.empty:
+        return ""
+    sources = "; ".join(dict.fromkeys(imports["source"].fillna("")))
+    when = pd.Timestamp(imports["imported_at"].iloc[0]).strftime("%Y-%m-%d")
+    return f"{t('source', lang)}: {sources} ({'inläst' if lang == 'sv' else 'loaded'} {when})"
+
+
+def marker_legend(markers: Sequence[str], lang: str) -> str:
+    """What the markers a visual uses mean ('..' withheld, '~100' nearly all, '.' missing)."""
+    parts = []
+    if ".." in markers:
+        parts.append(t("withheld_legend", lang, n=min_pupils()))
+    if "~100" in markers:
+        parts.append(t("approx_legend", lang))
+    if "." in markers:
+        parts.append(t("missing_legend", lang))
+    return " ".join(parts)

@@ -44,6 +44,11 @@ def _num(v: object) -> float | None:
     return None if math.isnan(f) else f
 
 
+def selection_tiles(db: Database, sel: queries.Selection, lang: str) -> list[Tile]:
+    """The page's tiles for a selection (one call, so the UI can cache tiles and query together)."""
+    return tiles(queries.overview(db, sel), lang)
+
+
 def tiles(ov: dict, lang: str) -> list[Tile]:
     """Latest eligibility and absence with change since the year before; sub-projects and reach."""
     out = []
