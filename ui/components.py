@@ -134,7 +134,8 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
                                 height=height or "content")
             _draw(drawn, "chart", chart)
     with tab_table:
-        _draw(drawn, "table", lambda: st.dataframe(table, hide_index=True, width="stretch"))
+        # lazy=False: a lazily served table registers a data source per run, which a replay would not
+        _draw(drawn, "table", lambda: st.dataframe(table, hide_index=True, width="stretch", lazy=False))
     with tab_download:
         note = [title, summary, source, legend(language, markers)]
         stem = file_stem or key
