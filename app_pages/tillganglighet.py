@@ -31,25 +31,26 @@ def contact() -> str:
     return value or t("a11y_contact_placeholder", lang)
 
 
+#: The statement's sections in order: heading key, then the text keys under it.
+SECTIONS = [
+    ("a11y_status_h", ["a11y_status"]),
+    ("a11y_alt_h", ["a11y_alt"]),
+    ("a11y_report_h", ["a11y_report"]),
+    ("a11y_supervision_h", ["a11y_supervision"]),
+    ("a11y_tech_h", ["a11y_tech"]),
+    ("a11y_problems_h", ["a11y_problems_intro", "a11y_problems"]),
+    ("a11y_method_h", ["a11y_method"]),
+]
+
+
 def page(address: str) -> None:
     """The whole statement: no widgets, decided by the language and the contact address."""
     st.title(t("a11y_title", lang))
     st.markdown(t("a11y_intro", lang))
-    st.header(t("a11y_status_h", lang))
-    st.markdown(t("a11y_status", lang))
-    st.header(t("a11y_alt_h", lang))
-    st.markdown(t("a11y_alt", lang))
-    st.header(t("a11y_report_h", lang))
-    st.markdown(t("a11y_report", lang, contact=address))
-    st.header(t("a11y_supervision_h", lang))
-    st.markdown(t("a11y_supervision", lang))
-    st.header(t("a11y_tech_h", lang))
-    st.markdown(t("a11y_tech", lang))
-    st.header(t("a11y_problems_h", lang))
-    st.markdown(t("a11y_problems_intro", lang))
-    st.markdown(t("a11y_problems", lang))
-    st.header(t("a11y_method_h", lang))
-    st.markdown(t("a11y_method", lang, date=ASSESSED))
+    for heading, texts in SECTIONS:
+        st.header(t(heading, lang))
+        for key in texts:  # texts without {contact} or {date} ignore them
+            st.markdown(t(key, lang, contact=address, date=ASSESSED))
     st.caption(t("a11y_updated", lang, date=ASSESSED))
 
 
