@@ -12,12 +12,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pluginnan_core import admin
+from pluginnan_core import admin, queries
 from pluginnan_core import db as core_db
 from pluginnan_core.i18n import fmt_number, t
 from pluginnan_core.importers import ImportRejected, Problems, kinds, run_import
 from pluginnan_core.importers import preview as core_preview
-from ui import state
+from ui import cache, state
 
 database, lang = state.db(), state.lang()
 db_path = state.db_path()
@@ -148,8 +148,7 @@ else:
 
 # --------------------------------------------------------------------------- undo
 st.subheader(t("upload_undo_head", lang))
-last = database.query("SELECT file_name, kind, source, rows, imported_at FROM import_log "
-                      "ORDER BY import_id DESC LIMIT 1")
+last = cache.call(queries.inventory, database)["imports"].tail(1)  # the import log, ordered by import_id
 if core_db.previous_path(db_path).exists() and not last.empty:
     row = last.iloc[0]
     kind_label = all_kinds[row["kind"]].description_en if lang == "en" and row["kind"] in all_kinds else row["source"]
