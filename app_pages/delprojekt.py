@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from pluginnan_core import evaluate, queries
+from pluginnan_core.disclosure import min_pupils
 from pluginnan_core.i18n import t
 from pluginnan_core.views import Visual
 from pluginnan_core.views import subprojects as sp
@@ -29,18 +29,12 @@ from ui import cache, components, state
 database, sel, lang = state.db(), state.selection(), state.lang()
 today = dt.date.today()
 DAY = today.isoformat()
-
-
-def _evaluation() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """evaluate_all and by_intervention for this database file as of today."""
-    inputs = evaluate.load_inputs(database)
-    results = evaluate.evaluate_all(inputs, today=today)
-    return results, evaluate.by_intervention(inputs, results)
+FILE = (database.token, DAY, min_pupils())  # what every result below depends on besides the choices
 
 
 def _built(name: str, build, *parts: object):
     """`build()` once per database file, day, language, `name` and `parts`, with its cache key."""
-    k = (database.token, DAY, lang, name, *parts)
+    k = (FILE, lang, name, *parts)
     return cache.keyed(k, build), k
 
 
@@ -86,8 +80,8 @@ def _show(built: tuple[Visual, tuple], source: str, stem: str | None = None) -> 
 
 
 # the evaluation and the register depend on the file and the day, not on the language
-results, pooled = cache.keyed((database.token, DAY, "evaluation"), _evaluation)
-register = cache.keyed((database.token, DAY, "register"), lambda: sp.register(database, today))
+results, pooled = evaluate.evaluation(database, today)  # remembered per file and day in the core
+register = cache.keyed((FILE, "register"), lambda: sp.register(database, today))
 kinds = cache.call(sp.interventions, database)
 source = components.source_line(database, lang)
 eval_source = f"{source} {t('dp_source_eval', lang)}".strip()
@@ -161,7 +155,7 @@ else:
         if not sp.has_estimate(row):
             st.info(sp.evidence_text(row, lang), icon=":material/hourglass_empty:")
         else:
-            result = cache.keyed((database.token, DAY, "project", pid),
+            result = cache.keyed((FILE, "project", pid),
                                  lambda: evaluate.evaluate_project(database, pid, today=today))
             _show(_built("outcome", lambda: sp.outcome_visual(result, row, lang), pid, measure), eval_source,
                   f"{pid}-{measure}")

@@ -1136,6 +1136,29 @@ def by_intervention(source: Queryable | Inputs, results: pd.DataFrame | None = N
     return pd.DataFrame(rows, columns=POOLED_COLUMNS)
 
 
+#: evaluation() results per (database token, day, disclosure limit); a file never changes under its token.
+_EVALUATIONS: dict[tuple[str, dt.date, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+def evaluation(db: dbmod.Database, today: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(evaluate_all, by_intervention) for a Database as of `today`, remembered per file and day.
+
+    Why remembered here: evaluating every sub-project takes about two seconds at national scale,
+    and the Delprojekt page, the presentation and the deck all need the same result; it changes
+    only with a new file (token) or a new day (which projects have started).
+    """
+    key = (db.token, today or dt.date.today(), disclosure.min_pupils())
+    found = _EVALUATIONS.get(key)
+    if found is None:
+        inputs = load_inputs(db)
+        results = evaluate_all(inputs, today=key[1])
+        found = (results, by_intervention(inputs, results))
+        if len(_EVALUATIONS) >= 4:
+            _EVALUATIONS.clear()
+        _EVALUATIONS[key] = found
+    return found
+
+
 def _pooled_evidence(measure: Measure, k: int, good: int, halfwidth: float) -> tuple[str, list[str], list[str]]:
     def failures(level: str) -> tuple[list[str], list[str]]:
         r = POOLED_THRESHOLDS[level]

@@ -31,6 +31,7 @@ import streamlit as st
 
 from pluginnan_core import queries
 from pluginnan_core.db import Database
+from pluginnan_core.disclosure import min_pupils
 
 T = TypeVar("T")
 
@@ -67,8 +68,9 @@ def _plain(value: Any) -> Any:
 
 
 def key(fn: Callable[..., Any], database: Database, *args: Any, **kwargs: Any) -> tuple[Hashable, ...]:
-    """The cache key of `fn(database, *args, **kwargs)`: function, database token and plain arguments."""
-    return (fn.__module__, fn.__qualname__, database.token, tuple(_plain(a) for a in args),
+    """The cache key of `fn(database, *args, **kwargs)`: function, database token, disclosure limit
+    (it decides what is withheld) and plain arguments."""
+    return (fn.__module__, fn.__qualname__, database.token, min_pupils(), tuple(_plain(a) for a in args),
             tuple(sorted((k, _plain(v)) for k, v in kwargs.items())))
 
 

@@ -116,9 +116,8 @@ def _subprojects(db: Database, sel: queries.Selection, lang: str) -> list[Visual
     listed = sp.filter_register(register, filters)
     highlight = queries.resolve_kommuner(db, sel) if (sel.kommuner or sel.forbund) else ()
     out = [sp.map_visual(db, listed, lang, sp.scope_name(db, sel, lang), highlight, filters, sp.interventions(db))]
-    inputs = evaluate.load_inputs(db)
-    results = evaluate.evaluate_all(inputs, today=today)
-    out.append(sp.intervention_visual(evaluate.by_intervention(inputs, results), results, sp.DEFAULT_MEASURE, lang))
+    results, pooled = evaluate.evaluation(db, today)
+    out.append(sp.intervention_visual(pooled, results, sp.DEFAULT_MEASURE, lang))
     return out
 
 
