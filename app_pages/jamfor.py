@@ -34,9 +34,10 @@ def _set_picks(codes: list[str]) -> None:
 
 
 base = cache.call(cv.base_frames, database)
-names = cache.keyed((database.token, 'jf_names'), lambda: cv.names(base))
-options = cache.keyed((database.token, 'jf_options'), lambda: cv.kommun_options(base))
-measures = cache.keyed((database.token, 'jf_measures'), lambda: cv.measures(base))
+base_key = cache.key(cv.base_frames, database)
+names = cache.keyed((base_key, "names"), lambda: cv.names(base))
+options = cache.keyed((base_key, "options"), lambda: cv.kommun_options(base))
+measures = cache.keyed((base_key, "measures"), lambda: cv.measures(base))
 source = components.source_line(database, lang)
 
 # URL -> widgets, once per visit; unknown values fall back to defaults with a notice.
