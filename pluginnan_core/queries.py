@@ -83,9 +83,24 @@ def all_years(db: Database) -> list[str]:
     return sorted(set(eligibility_years(db)) | set(absence_years(db)))
 
 
+#: thresholds() per database token: a file never changes under its token (see Database.token).
+_THRESHOLDS: dict[str, list[int]] = {}
+
+
 def thresholds(db: Database) -> list[int]:
-    """Absence thresholds (percent) present in the data, e.g. [10, 15, 20, 50]."""
-    return [int(x) for x in db.query("SELECT DISTINCT troskel_pct FROM absence_threshold ORDER BY 1")["troskel_pct"]]
+    """Absence thresholds (percent) present in the data, e.g. [10, 15, 20, 50].
+
+    Remembered per file: every absence query needs them, and finding them reads the whole
+    threshold column (millions of rows at national scale).
+    """
+    found = _THRESHOLDS.get(db.token)
+    if found is None:
+        found = [int(x) for x in db.query("SELECT DISTINCT troskel_pct FROM absence_threshold ORDER BY 1")[
+            "troskel_pct"]]
+        if len(_THRESHOLDS) > 32:
+            _THRESHOLDS.clear()
+        _THRESHOLDS[db.token] = found
+    return list(found)
 
 
 def resolve_kommuner(db: Database, sel: Selection) -> list[str]:
@@ -256,10 +271,13 @@ def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, perio
 # --------------------------------------------------------------------------- absence
 
 def _absence_key(level: str) -> tuple[str, str, str]:
-    """(id expression, name expression, extra columns) per level; constants only."""
+    """(id expression, name expression, extra columns) per level; constants only.
+
+    Above school level `a` is absence_kommun_month, which carries kommun_kod itself.
+    """
     return {
         "school": ("a.skolenhetskod", "any_value(s.namn)", "s.kommun_kod, k.forbund_id"),
-        "kommun": ("s.kommun_kod", "any_value(k.namn)", "s.kommun_kod, k.forbund_id"),
+        "kommun": ("a.kommun_kod", "any_value(k.namn)", "a.kommun_kod, k.forbund_id"),
         "forbund": ("k.forbund_id", "any_value(f.kortnamn)", "NULL AS kommun_kod, k.forbund_id"),
         "region": (f"'{REGION_ID}'", "'Plug Innan-regionen'", "NULL AS kommun_kod, NULL AS forbund_id"),
     }[level]
@@ -274,6 +292,11 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
     franvaro_pct, giltig_pct, ogiltig_pct (each with `_marker`) and `andel_over_<t>` per
     threshold t: share of pupils whose absence that month was at least t percent. For a läsår,
     antal_elever is the average monthly number of pupils and shares average over its months.
+
+    Why two sources: school figures sum absence_month and pivot absence_threshold for the
+    asked kommuner' schools; kommun, förbund and region figures sum the per-kommun tables
+    (absence_kommun_month / absence_kommun_threshold, kept by db.refresh_derived), a few
+    hundred thousand rows instead of every school's millions, with the same result.
     """
     if level not in LEVELS or period not in ("manad", "lasar"):
         raise ValueError(f"unknown level/period {level!r}/{period!r}")
@@ -292,6 +315,9 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
         where.append("a.manad IN (SELECT unnest(?::DATE[]))")
         params.append(list(months))
     ts = thresholds(db)
+    if level != "school":
+        sql = _absence_kommun_sql(level, period, where, ts)
+        return _absence_result(db, sql, params, level, period, ids, grupp, ts)
     t_where = ""
     if ids and level == "school":  # only the schools joined below: the pivot need not read the whole table
         t_where = (f"WHERE skolenhetskod IN (SELECT skolenhetskod FROM school WHERE kommun_kod IN "
@@ -323,6 +349,11 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
                100.0 * og / nullif(sched, 0) AS ogiltig_pct{', ' + shares if ts else ''}
         FROM agg ORDER BY namn, {period}
     """
+    return _absence_result(db, sql, params, level, period, ids, grupp, ts)
+
+
+def _absence_result(db: Database, sql: str, params: list, level: str, period: str, ids: Sequence[str] | None,
+                    grupp: str | None, ts: Sequence[int]) -> pd.DataFrame:
     values = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in ts)]
     df = _protected_query(db, sql, params, values, level, period)
     if ids and level in ("school", "kommun"):
@@ -330,6 +361,38 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
     if grupp:
         df = df[df["grupp"] == grupp]
     return df.reset_index(drop=True)
+
+
+def _kommun_thresholds(ts: Sequence[int]) -> str:
+    """absence_kommun_threshold pivoted per kommun, month and group: one over_<t> column per threshold."""
+    pivot = "".join(f", sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
+    return f"SELECT kommun_kod, manad, grupp{pivot} FROM absence_kommun_threshold GROUP BY ALL"
+
+
+def _absence_kommun_sql(level: str, period: str, where: list[str], ts: Sequence[int]) -> str:
+    """`absence` above school level, from the per-kommun tables (same columns and sums)."""
+    key, name, extra = _absence_key(level)
+    over = "".join(f", sum(t.over_{t}) AS over_{t}" for t in ts)
+    shares = "".join(f", 100.0 * over_{t} / nullif(pupil_months, 0) AS andel_over_{t}" for t in ts)
+    n_months = "count(DISTINCT a.manad)" if period == "lasar" else "1"
+    return f"""
+        WITH t AS ({_kommun_thresholds(ts)}), agg AS (
+            SELECT '{level}' AS niva, {key} AS id, {name} AS namn, {extra}, a.{period} AS period, a.grupp,
+                   sum(a.antal_elever) AS pupil_months, {n_months} AS n_months,
+                   sum(a.schemalagd_min) AS sched, sum(a.franvaro_min) AS fr,
+                   sum(a.giltig_min) AS gi, sum(a.ogiltig_min) AS og{over}
+            FROM absence_kommun_month a JOIN kommun k ON k.kommun_kod = a.kommun_kod
+            LEFT JOIN forbund f ON f.forbund_id = k.forbund_id
+            LEFT JOIN t ON t.kommun_kod = a.kommun_kod AND t.manad = a.manad AND t.grupp = a.grupp
+            WHERE {' AND '.join(where)}
+            GROUP BY ALL
+        )
+        SELECT niva, id, namn, kommun_kod, forbund_id, period AS {period}, grupp,
+               round(pupil_months / n_months)::INTEGER AS antal_elever,
+               100.0 * fr / nullif(sched, 0) AS franvaro_pct, 100.0 * gi / nullif(sched, 0) AS giltig_pct,
+               100.0 * og / nullif(sched, 0) AS ogiltig_pct{shares}
+        FROM agg ORDER BY namn, {period}
+    """
 
 
 # --------------------------------------------------------------------------- sub-projects
@@ -446,21 +509,20 @@ def selection_absence(db: Database, kommuner: Sequence[str], years: Sequence[str
 
 def _raw_absence_selection(db: Database, kommuner: Sequence[str], years: Sequence[str],
                            shown: Sequence[str]) -> pd.DataFrame:
+    """The selection's kommuner summed per läsår, from the per-kommun tables (see `absence`)."""
     ts = thresholds(db)
-    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
-    shares = ", ".join(f"100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
+    shares = "".join(f", 100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
     return db.query(
         f"""
-        WITH t AS (SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''} FROM absence_threshold GROUP BY ALL)
+        WITH t AS ({_kommun_thresholds(ts)})
         SELECT a.lasar, a.grupp, round(sum(a.antal_elever) / count(DISTINCT a.manad))::INTEGER AS antal_elever,
                100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
                100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
-               100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct
-               {', ' + shares if ts else ''}
-        FROM absence_month a JOIN school s USING (skolenhetskod)
-        LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
-        WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND a.lasar IN (SELECT unnest(?::VARCHAR[]))
-          AND s.kommun_kod || '|' || a.lasar || '|' || a.grupp IN (SELECT unnest(?::VARCHAR[]))
+               100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct{shares}
+        FROM absence_kommun_month a
+        LEFT JOIN t ON t.kommun_kod = a.kommun_kod AND t.manad = a.manad AND t.grupp = a.grupp
+        WHERE a.kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND a.lasar IN (SELECT unnest(?::VARCHAR[]))
+          AND a.kommun_kod || '|' || a.lasar || '|' || a.grupp IN (SELECT unnest(?::VARCHAR[]))
         GROUP BY ALL ORDER BY a.lasar
         """,
         [list(kommuner), list(years), list(shown)],

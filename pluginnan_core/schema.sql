@@ -120,11 +120,10 @@ CREATE TABLE absence_month (
     giltig_min      DOUBLE NOT NULL CHECK (giltig_min >= 0),
     ogiltig_min     DOUBLE NOT NULL CHECK (ogiltig_min >= 0),
     import_id       INTEGER NOT NULL,
-    PRIMARY KEY (skolenhetskod, manad, grupp),
     CHECK (franvaro_min <= schemalagd_min + 0.5),
     CHECK (abs(giltig_min + ogiltig_min - franvaro_min) <= 0.5 + 0.001 * franvaro_min)
 );
-COMMENT ON TABLE absence_month IS 'Absence per school, month and group, aggregated from the schools'' own systems. Rates are minutes / scheduled minutes (view absence_rates).';
+COMMENT ON TABLE absence_month IS 'Absence per school, month and group, aggregated from the schools'' own systems. Rates are minutes / scheduled minutes (view absence_rates). One row per (skolenhetskod, manad, grupp): the importers check that, there is no key index (it made loading a million rows several times slower).';
 COMMENT ON COLUMN absence_month.antal_elever IS 'Pupils behind the figures; fewer than 10 are never shown.';
 COMMENT ON COLUMN absence_month.schemalagd_min IS 'Scheduled lesson minutes, summed over the pupils.';
 
@@ -133,10 +132,36 @@ CREATE TABLE absence_threshold (
     manad         DATE NOT NULL,
     grupp         VARCHAR NOT NULL CHECK (grupp IN ('alla', 'flickor', 'pojkar')),
     troskel_pct   INTEGER NOT NULL CHECK (troskel_pct BETWEEN 1 AND 100),
-    antal_over    INTEGER NOT NULL CHECK (antal_over >= 0),
-    PRIMARY KEY (skolenhetskod, manad, grupp, troskel_pct)
+    antal_over    INTEGER NOT NULL CHECK (antal_over >= 0)
 );
-COMMENT ON TABLE absence_threshold IS 'Pupils whose absence that month was at or above troskel_pct percent (10, 15, 20, 50 by default; thresholds are data, not columns).';
+COMMENT ON TABLE absence_threshold IS 'Pupils whose absence that month was at or above troskel_pct percent (10, 15, 20, 50 by default; thresholds are data, not columns). One row per (skolenhetskod, manad, grupp, troskel_pct), checked by the importers (no key index, as absence_month).';
+
+-- Derived tables: absence summed per kommun, rebuilt from absence_month, absence_threshold and
+-- school by db.refresh_derived at the end of every write (imports, demo, migration), in the same
+-- copy of the file, so they never disagree with the school rows. Kommun, förbund and region
+-- figures read these instead of summing every school's rows on each page view.
+CREATE TABLE absence_kommun_month (
+    kommun_kod      VARCHAR NOT NULL,
+    manad           DATE NOT NULL,
+    lasar           VARCHAR NOT NULL,
+    grupp           VARCHAR NOT NULL,
+    antal_elever    BIGINT NOT NULL,
+    schemalagd_min  DOUBLE NOT NULL,
+    franvaro_min    DOUBLE NOT NULL,
+    giltig_min      DOUBLE NOT NULL,
+    ogiltig_min     DOUBLE NOT NULL
+);
+COMMENT ON TABLE absence_kommun_month IS 'Derived (do not edit; rebuilt on every write): absence_month summed over the schools of each kommun (school.kommun_kod), per month, läsår and group. antal_elever is the sum of the schools'' pupils that month.';
+COMMENT ON COLUMN absence_kommun_month.antal_elever IS 'Pupils in the kommun''s schools that month (sum over schools); fewer than 10 are never shown.';
+
+CREATE TABLE absence_kommun_threshold (
+    kommun_kod    VARCHAR NOT NULL,
+    manad         DATE NOT NULL,
+    grupp         VARCHAR NOT NULL,
+    troskel_pct   INTEGER NOT NULL,
+    antal_over    BIGINT NOT NULL
+);
+COMMENT ON TABLE absence_kommun_threshold IS 'Derived (do not edit; rebuilt on every write): absence_threshold summed over the schools of each kommun, counting only school months that have an absence_month row (as the kommun figures always did). Thresholds stay rows, as in absence_threshold; the läsår is that of the month (absence_kommun_month.lasar).';
 
 CREATE TABLE intervention_type (
     code    VARCHAR PRIMARY KEY,

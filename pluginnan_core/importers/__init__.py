@@ -9,6 +9,10 @@ database file is byte-identical after a rejection, the write never blocks a runn
 
 A format is a `Kind`: a parse function that turns one file into a `Batch` of table rows and
 reports problems to the shared validator. New formats register here.
+
+Why `Staged` rows: a million-row file checked by DuckDB stays in the import's own in-memory
+DuckDB instance (`Context.staging`) and is inserted from there by the writer, which attaches
+the database copy to that same instance; a pandas round trip took most of the import's time.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from .. import db
@@ -40,11 +46,42 @@ CHILD_TABLES = {"subproject": ["subproject_school", "subproject_intervention"]}
 _ORDER = list(TABLE_KEYS)
 
 
+@dataclass(eq=False)
+class Staged:
+    """A table's rows staged in the import's in-memory DuckDB instance: `sql` selects them.
+
+    `sql` names its tables in full (`memory.main.x`) so it still reads them once the writer has
+    made the database copy the default. `frame()` gives pandas rows for previews and tests.
+    """
+
+    con: duckdb.DuckDBPyConnection
+    sql: str
+    rows: int
+
+    def __len__(self) -> int:
+        return self.rows
+
+    @property
+    def empty(self) -> bool:
+        return self.rows == 0
+
+    def frame(self) -> pd.DataFrame:
+        return self.con.cursor().execute(self.sql).df()
+
+
+Rows = pd.DataFrame | Staged
+
+
+def as_frame(rows: Rows) -> pd.DataFrame:
+    """A batch table as pandas, whichever way it was parsed."""
+    return rows.frame() if isinstance(rows, Staged) else rows
+
+
 @dataclass
 class Batch:
     """Rows one file contributes, per table, plus what the import log should say."""
 
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, Rows] = field(default_factory=dict)
     source: str = ""
     notes: list[str] = field(default_factory=list)
     kind: str | None = None  # set when the kind was detected (`auto`): the import log names the real one
@@ -63,10 +100,25 @@ class Context:
     progress: Callable[[str], None] | None = None
     lasar: str | None = None  # a läsår the user supplied for files that do not say it
     school_names: dict[str, str] = field(default_factory=dict)  # normalised name -> kod ('' if ambiguous)
+    _staging: duckdb.DuckDBPyConnection | None = None
 
     def say(self, message: str) -> None:
         if self.progress:
             self.progress(message)
+
+    def staging(self) -> duckdb.DuckDBPyConnection:
+        """The in-memory DuckDB instance this import stages big files in (made on first use)."""
+        if self._staging is None:
+            self._staging = duckdb.connect()
+        return self._staging
+
+
+_STAGE_IDS = itertools.count(1)
+
+
+def stage_name(prefix: str) -> str:
+    """A table name in the staging instance no other file of the process uses."""
+    return f"{prefix}_{next(_STAGE_IDS)}"
 
 
 Parser = Callable[[Path, str, bytes, Context], Batch | None]
@@ -187,26 +239,32 @@ def run_import(db_path: Path, kind: str, files: Sequence[Path], *,
         raise ImportRejected(problems)
     per_table: dict[str, int] = {}
     notes: list[str] = []
-    with db.writing(db_path) as con:
-        for f, raw, batch in parsed:
-            import_id = db.next_import_id(con)
-            for table in _ORDER:
-                frame = batch.tables.get(table)
-                if frame is None or frame.empty:
-                    continue
-                _upsert(con, table, frame, import_id)
-                per_table[table] = per_table.get(table, 0) + len(frame)
-            con.execute(
-                "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, f.name, hashlib.sha256(raw).hexdigest(), batch.kind or kind, batch.rows,
-                 dt.datetime.now(),
-                 False, batch.source or KINDS[kind].description_sv],
-            )
-            notes.extend(batch.notes)
-            if progress:
-                progress(f"{f.name}: {_thousands(batch.rows)} rader inlästa")
-        # Real data replaces the demo flag: the notice must not claim the data are demo ...
-        db.set_meta(con, is_demo="true" if _has_demo_rows(con) else "false")
+    staging = next((rows.con for _, _, b in parsed for rows in b.tables.values() if isinstance(rows, Staged)),
+                   None)
+    try:
+        with db.writing(db_path, con=staging) as con:
+            for f, raw, batch in parsed:
+                import_id = db.next_import_id(con)
+                for table in _ORDER:
+                    frame = batch.tables.get(table)
+                    if frame is None or frame.empty:
+                        continue
+                    _upsert(con, table, frame, import_id)
+                    per_table[table] = per_table.get(table, 0) + len(frame)
+                con.execute(
+                    "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [import_id, f.name, hashlib.sha256(raw).hexdigest(), batch.kind or kind, batch.rows,
+                     dt.datetime.now(),
+                     False, batch.source or KINDS[kind].description_sv],
+                )
+                notes.extend(batch.notes)
+                if progress:
+                    progress(f"{f.name}: {_thousands(batch.rows)} rader inlästa")
+            # Real data replaces the demo flag: the notice must not claim the data are demo ...
+            db.set_meta(con, is_demo="true" if _has_demo_rows(con) else "false")
+    finally:
+        if staging is not None:  # the staged rows are in the file now: give their memory back
+            staging.close()
     return ImportResult([Path(f).name for f in files], sum(b.rows for _, _, b in parsed), per_table, notes)
 
 
@@ -216,41 +274,54 @@ def _has_demo_rows(con) -> bool:
     return bool(demo_rows)
 
 
-def _upsert(con, table: str, frame: pd.DataFrame, import_id: int) -> None:
+def _upsert(con, table: str, frame: Rows, import_id: int) -> None:
     """Insert or replace rows by key. Columns a file does not carry keep their stored values.
 
     Why: Skolverket publishes one school's figures in several exports (the 2024/25 per-school
     file has only yrkesprogram eligibility; another report has the other three programme
-    kinds), so loading one must not blank out what another loaded.
+    kinds), so loading one must not blank out what another loaded. Staged rows are read where
+    they lie; an empty table needs no delete (the first load of a big file).
     """
     keys = TABLE_KEYS[table]
-    cols = list(frame.columns)
+    if isinstance(frame, Staged):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {frame.sql}")
+        cols = [row[0] for row in con.execute("DESCRIBE incoming").fetchall()]
+    else:
+        con.register("incoming", frame)
+        cols = list(frame.columns)
+    source = [f"i.{c}" for c in cols]
     if table in ("eligibility_school", "eligibility_kommun", "absence_month", "subproject"):
-        frame = frame.assign(import_id=import_id)
         cols.append("import_id")
+        source.append(str(int(import_id)))
     all_cols = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
     kept = [c for c in all_cols if c not in cols]
-    con.register("incoming", frame)
     try:
         match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
         for child in CHILD_TABLES.get(table, []):
             con.execute(f"DELETE FROM {child} WHERE projekt_id IN (SELECT projekt_id FROM incoming)")
-        if kept:
+        stored = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
+        if kept and stored:
             key_list = ", ".join(keys)
             con.execute(f"CREATE OR REPLACE TEMP TABLE _kept AS SELECT {key_list}, {', '.join(kept)} FROM {table} t "
                         f"WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match})")
-        con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match})")
+        if stored:
+            con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match})")
         names = ", ".join(cols)
         if kept:
             on = " AND ".join(f"k.{k} = i.{k}" for k in keys)
+            kept_from = "_kept" if stored else f"(SELECT {', '.join(keys + kept)} FROM {table} LIMIT 0)"
             con.execute(f"INSERT INTO {table} ({names}, {', '.join(kept)}) "
-                        f"SELECT {', '.join('i.' + c for c in cols)}, {', '.join(_kept_expr(c, kept) for c in kept)} "
-                        f"FROM incoming i LEFT JOIN _kept k ON {on}")
-            con.execute("DROP TABLE _kept")
+                        f"SELECT {', '.join(source)}, {', '.join(_kept_expr(c, kept) for c in kept)} "
+                        f"FROM incoming i LEFT JOIN {kept_from} k ON {on}")
+            if stored:
+                con.execute("DROP TABLE _kept")
         else:
-            con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
+            con.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(source)} FROM incoming i")
     finally:
-        con.unregister("incoming")
+        if isinstance(frame, Staged):
+            con.execute("DROP VIEW incoming")
+        else:
+            con.unregister("incoming")
 
 
 def _kept_expr(col: str, kept: list[str]) -> str:
@@ -317,5 +388,5 @@ def kinds() -> dict[str, Kind]:
     return dict(KINDS)
 
 
-__all__ = ["Batch", "Context", "ImportRejected", "ImportResult", "Kind", "Problems", "detect_kind", "kinds",
-           "parse_files", "register", "run_import"]
+__all__ = ["Batch", "Context", "ImportRejected", "ImportResult", "Kind", "Problems", "Staged", "as_frame",
+           "detect_kind", "kinds", "parse_files", "register", "run_import"]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import db, reference
-from . import TABLE_KEYS, Batch, kinds, parse_files
+from . import TABLE_KEYS, Batch, as_frame, kinds, parse_files
 from .validate import Problems
 
 #: Table -> (Swedish, English) label for what its rows are.
@@ -115,7 +115,7 @@ def preview(db_path: Path, kind: str, files: Sequence[Path], *, lasar: str | Non
 
 
 def _ordered(batch: Batch) -> list[tuple[str, pd.DataFrame]]:
-    return [(t, batch.tables[t]) for t in TABLE_KEYS if t in batch.tables]
+    return [(t, as_frame(batch.tables[t])) for t in TABLE_KEYS if t in batch.tables]
 
 
 class _Existing:

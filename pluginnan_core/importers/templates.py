@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import reference
-from . import Batch, Context, Kind, register
+from . import Batch, Context, Kind, Staged, register, stage_name
 from . import validate as v
 
 ELIG_VALUE_COLS = ["behorig_yrk", "behorig_es", "behorig_ehs", "behorig_nt", "alla_amnen", "meritvarde"]
@@ -114,26 +114,31 @@ _NUM = "regexp_replace(coalesce({c}, ''), '[\\x{{00A0}}\\x{{202F}} ]', '', 'g')"
 def _sql_number(col: str) -> str:
     """validate.parse_number in SQL: NULL unless the whole cell is a plain Swedish number.
 
-    Plain digits (nearly every cell of a generated file) take the cheap first branch.
+    Plain digits (nearly every cell of a generated file) take the cheap first branch; the
+    second, like parse_number, takes at most 30 characters once spaces are gone.
     """
     cleaned = f"replace({_NUM.format(c=col)}, ',', '.')"
     return (f"CASE WHEN regexp_full_match({col}, '[0-9]{{1,15}}') THEN CAST({col} AS DOUBLE) "
-            f"WHEN regexp_full_match({cleaned}, '[-+]?[0-9]+([.][0-9]+)?') THEN TRY_CAST({cleaned} AS DOUBLE) END")
+            f"WHEN length({cleaned}) <= 30 AND regexp_full_match({cleaned}, '[-+]?[0-9]+([.][0-9]+)?') "
+            f"THEN TRY_CAST({cleaned} AS DOUBLE) END")
 
 
-def _frame(con, sql: str) -> pd.DataFrame:
-    """A query result as a pandas frame on Arrow memory (a third of the time .df() takes)."""
-    return con.sql(sql).to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
+_TEXT_COLS = ["skolenhetskod", "skola", "kommun_kod", "huvudman", "manad", "grupp"]
+_MINUTES = ["schemalagd_min", "franvaro_min", "giltig_min", "ogiltig_min"]
 
 
-def _absence_fast(path: Path, name: str, raw: bytes) -> Batch | None:
+def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
     """parse_absence for a large, plainly valid CSV file, read and checked by DuckDB.
 
     Why: the Python reader spends about a minute on a million rows. This path reads the file
-    with read_csv and applies the same rules in SQL (the text columns, which have few distinct
-    values, through the very same validate functions). It never reports a problem: anything it
-    does not accept, and any file it cannot vouch for (quotes, blank lines, an .xlsx copy, other
-    columns), returns None and the ordinary path reads the file and words the messages.
+    with read_csv in one pass (numbers parsed as it reads) and applies the same rules in SQL
+    (the text columns, which have few distinct values, through the very same validate
+    functions). It never reports a problem: anything it does not accept, and any file it cannot
+    vouch for (quotes, blank lines, an .xlsx copy, other columns, a line near the length limit),
+    returns None and the ordinary path reads the file and words the messages.
+
+    The rows stay in `con` (the import's staging instance, see importers.Staged): absence_month
+    and absence_threshold are returned as SQL over the staged table, never as pandas frames.
     """
     import duckdb
 
@@ -150,87 +155,93 @@ def _absence_fast(path: Path, name: str, raw: bytes) -> Batch | None:
                         and 1 <= int(c.removeprefix(THRESHOLD_PREFIX)) <= 100) for c in extra)):
         return None
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
-    con = duckdb.connect()
+    con = con if con is not None else duckdb.connect()
+    stage = stage_name("absence")
+    n, maps, groups = (f"memory.main.{stage}{suffix}" for suffix in ("", "_maps", "_groups"))
+    accepted = False
     try:
+        con.execute("SET preserve_insertion_order = true")  # rowid is the file's line order below
         types = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
-        con.execute(f"""CREATE TEMP TABLE f AS SELECT * FROM read_csv(?, delim=';', header=true, quote='',
-                        escape='', columns={{{types}}}, strict_mode=true, null_padding=false,
-                        encoding='utf-8')""", [str(path)])
-        n_rows = con.execute("SELECT count(*) FROM f").fetchall()[0][0]
-        if n_rows == 0 or n_rows != lines - 1:
-            return None  # blank lines or other irregularities: the ordinary path knows them
-        counts = [*("antal_elever", *extra)]
-        minutes = ["schemalagd_min", "franvaro_min", "giltig_min", "ogiltig_min"]
-        nums = ", ".join(f"{_sql_number(c)} AS {c}" for c in [*counts, *minutes])
-        con.execute(f"CREATE TEMP TABLE n AS SELECT skolenhetskod, manad, grupp, {nums} FROM f")
+        counts = ["antal_elever", *extra]
+        nums = ", ".join(f"{_sql_number(c)} AS {c}" for c in [*counts, *_MINUTES])
+        # max_line_size: DuckDB refuses any line of MAX_LINE_CHARS bytes or more, so every line it
+        # reads is shorter than the ordinary path's limit in characters (a longer one goes there).
+        con.execute(f"""CREATE TABLE {n} AS SELECT {', '.join(_TEXT_COLS)}, {nums}
+                        FROM read_csv(?, delim=';', header=true, quote='', escape='', columns={{{types}}},
+                                      strict_mode=true, null_padding=false, encoding='utf-8',
+                                      max_line_size={v.MAX_LINE_CHARS})""", [str(path)])
         bad = " OR ".join([*(f"{c} IS NULL OR {c} < 0 OR {c} <> floor({c})" for c in counts),
-                           *(f"{c} IS NULL OR {c} < 0" for c in minutes),
+                           *(f"{c} IS NULL OR {c} < 0" for c in _MINUTES),
                            "franvaro_min > schemalagd_min + 0.5",
                            "abs(giltig_min + ogiltig_min - franvaro_min) > 0.5 + 0.001 * franvaro_min",
                            *(f"{c} > antal_elever" for c in extra)])
-        if con.execute(f"SELECT count(*) FROM n WHERE {bad}").fetchall()[0][0]:
-            return None
-        if con.execute(f"SELECT count(*) FROM f WHERE {' + '.join(f'length(coalesce({c}, ''))' for c in header)} "
-                       f"+ {len(header)} > {v.MAX_LINE_CHARS}").fetchall()[0][0]:
-            return None
+        n_rows, n_bad = con.execute(f"SELECT count(*), count(*) FILTER (WHERE {bad}) FROM {n}").fetchall()[0]
+        if n_rows == 0 or n_rows != lines - 1 or n_bad:
+            return None  # blank lines, a problem or other irregularities: the ordinary path words them
         # Text columns: the distinct values go through the same validate functions as the slow path.
         problems = v.Problems()
         distinct = con.execute("SELECT coalesce(skolenhetskod, '') AS skolenhetskod, "
                                "coalesce(kommun_kod, '') AS kommun_kod, coalesce(skola, '') AS skola, "
-                               "coalesce(huvudman, '') AS huvudman, max(rowid) AS _last FROM f "
+                               f"coalesce(huvudman, '') AS huvudman, max(rowid) AS _last FROM {n} "
                                "GROUP BY ALL ORDER BY _last").df()
         distinct["_line"] = 0
         v.codes(distinct, "skolenhetskod", name, problems, "skolenhetskod")
         v.codes(distinct, "kommun_kod", name, problems, "kommun")
         v.check_text(distinct, "skola", name, problems)
         huvudman = v.choice(distinct, "huvudman", name, problems, v.HUVUDMAN_CHOICES)
-        months = pd.DataFrame({"manad": [r[0] for r in con.execute("SELECT DISTINCT coalesce(manad, '') FROM f")
+        months = pd.DataFrame({"manad": [r[0] for r in con.execute(f"SELECT DISTINCT coalesce(manad, '') FROM {n}")
                                          .fetchall()], "_line": 0})
         parsed_month = v.month(months, "manad", name, problems)
-        groups = pd.DataFrame({"grupp": [r[0] for r in con.execute("SELECT DISTINCT coalesce(grupp, '') FROM f")
-                                         .fetchall()], "_line": 0})
-        v.choice(groups, "grupp", name, problems, v.GROUP_CHOICES)
+        group_rows = con.execute(f"SELECT DISTINCT coalesce(grupp, '') FROM {n}").fetchall()
+        group_frame = pd.DataFrame({"grupp": [r[0] for r in group_rows], "_line": 0})
+        v.choice(group_frame, "grupp", name, problems, v.GROUP_CHOICES)
         stripped = any((frame[col] != frame[col].str.strip()).any()
-                       for frame, col in ((distinct, "skolenhetskod"), (months, "manad"), (groups, "grupp")))
+                       for frame, col in ((distinct, "skolenhetskod"), (months, "manad"), (group_frame, "grupp")))
         if problems or stripped:
             return None
         schools = pd.DataFrame({"skolenhetskod": distinct["skolenhetskod"].str.strip(),
                                 "namn": distinct["skola"].str.strip(),
                                 "kommun_kod": distinct["kommun_kod"].str.strip(), "huvudman": huvudman,
                                 "huvudman_namn": None}).drop_duplicates("skolenhetskod", keep="last")
-        maps = pd.DataFrame({"manad_text": months["manad"], "manad_ts": parsed_month,
-                             "lasar": [reference.lasar_of_month(m.date()) for m in parsed_month]})
-        grupp_map = pd.DataFrame({"grupp_text": groups["grupp"],
-                                  "grupp_kod": groups["grupp"].str.lower().map(v.GROUP_CHOICES)})
-        con.register("maps", maps)
-        con.register("grupp_map", grupp_map)
-        if maps["manad_ts"].duplicated().any() or grupp_map["grupp_kod"].duplicated().any():
+        month_map = pd.DataFrame({"manad_text": months["manad"], "manad_date": parsed_month,
+                                  "lasar": [reference.lasar_of_month(m.date()) for m in parsed_month]})
+        group_map = pd.DataFrame({"grupp_text": group_frame["grupp"],
+                                  "grupp_kod": group_frame["grupp"].str.lower().map(v.GROUP_CHOICES)})
+        if month_map["manad_date"].duplicated().any() or group_map["grupp_kod"].duplicated().any():
             return None  # two spellings of one month or group: duplicates must be checked as the slow path does
-        if con.execute("SELECT count(*) - count(DISTINCT (skolenhetskod, manad, grupp)) FROM n").fetchall()[0][0]:
+        if con.execute(f"SELECT EXISTS (SELECT 1 FROM {n} GROUP BY skolenhetskod, manad, grupp "
+                       "HAVING count(*) > 1)").fetchall()[0][0]:
             return None  # duplicate rows: the ordinary path names both lines
-        out = _frame(con,
-                     "SELECT n.skolenhetskod, m.manad_ts AS manad, m.lasar, g.grupp_kod AS grupp, n.antal_elever, "
-                     "n.schemalagd_min, n.franvaro_min, n.giltig_min, n.ogiltig_min FROM n "
-                     "JOIN maps m ON m.manad_text = n.manad JOIN grupp_map g ON g.grupp_text = n.grupp "
-                     "ORDER BY n.rowid")
-        tables = {"school": schools.reset_index(drop=True), "absence_month": out}
+        con.register("_map", month_map)
+        con.execute(f"CREATE TABLE {maps} AS SELECT manad_text, manad_date::DATE AS manad_date, lasar FROM _map")
+        con.register("_map", group_map)
+        con.execute(f"CREATE TABLE {groups} AS SELECT * FROM _map")
+        con.unregister("_map")
+        joined = (f"FROM {n} n JOIN {maps} m ON m.manad_text = n.manad "
+                  f"JOIN {groups} g ON g.grupp_text = n.grupp")
+        tables = {"school": schools.reset_index(drop=True), "absence_month": Staged(con, (
+            "SELECT n.skolenhetskod, m.manad_date AS manad, m.lasar, g.grupp_kod AS grupp, "
+            "n.antal_elever::INTEGER AS antal_elever, n.schemalagd_min, n.franvaro_min, n.giltig_min, "
+            f"n.ogiltig_min {joined}"), n_rows)}
         if extra:
-            union = " UNION ALL ".join(
-                f"SELECT n.skolenhetskod, m.manad_ts AS manad, g.grupp_kod AS grupp, "
-                f"{int(c.removeprefix(THRESHOLD_PREFIX))}::BIGINT AS troskel_pct, n.{c} AS antal_over "
-                f"FROM n JOIN maps m ON m.manad_text = n.manad JOIN grupp_map g ON g.grupp_text = n.grupp"
-                for c in extra)
-            tables["absence_threshold"] = _frame(con, union)  # row order is not file order (keys decide)
+            pcts = ", ".join(str(int(c.removeprefix(THRESHOLD_PREFIX))) for c in extra)
+            over = ", ".join(f"n.{c}::INTEGER" for c in extra)
+            tables["absence_threshold"] = Staged(con, (
+                "SELECT n.skolenhetskod, m.manad_date AS manad, g.grupp_kod AS grupp, "
+                f"unnest([{pcts}]) AS troskel_pct, unnest([{over}]) AS antal_over {joined}"), n_rows * len(extra))
+        accepted = True
         return Batch(tables, source="Egen mall: frånvaro per skola och månad")
     except duckdb.Error:
         return None
     finally:
-        con.close()
+        if not accepted:
+            for table in (n, maps, groups):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def parse_absence(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | None:
     if len(raw) >= FAST_MIN_BYTES:
-        batch = _absence_fast(Path(path), name, raw)
+        batch = _absence_fast(Path(path), name, raw, ctx.staging())
         if batch is not None:
             ctx.say(f"{name}: {len(batch.tables['absence_month']):,} rader kontrollerade".replace(",", "\u00a0"))
             return batch

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pluginnan_core.importers import Context, Problems, _load_formats, templates
+from pluginnan_core.importers import Context, Problems, _load_formats, as_frame, templates
 
 HEADER = ("skolenhetskod;skola;kommun_kod;huvudman;manad;grupp;antal_elever;schemalagd_min;franvaro_min;"
           "giltig_min;ogiltig_min;elever_minst_10;elever_minst_15;elever_minst_20;elever_minst_50")
@@ -35,7 +35,8 @@ def _parse(path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch):
     return templates.parse_absence(path, path.name, path.read_bytes(), ctx), ctx.problems
 
 
-def _sorted(df: pd.DataFrame) -> pd.DataFrame:
+def _sorted(rows) -> pd.DataFrame:
+    df = as_frame(rows)
     df = df.astype({c: "float64" for c in df.columns if df[c].dtype.kind in "iuf" or "double" in str(df[c].dtype)
                     or "int" in str(df[c].dtype)})
     df = df.astype({c: "object" for c in df.columns if df[c].dtype.kind not in "fM"})
@@ -75,3 +76,80 @@ def test_a_file_with_problems_gets_the_ordinary_messages(tmp_path: Path, monkeyp
     _, fast_problems = _parse(path, True, monkeypatch)
     _, slow_problems = _parse(path, False, monkeypatch)
     assert fast_problems.report() == slow_problems.report() != ""
+
+
+def test_a_line_at_the_length_limit_gets_the_ordinary_messages(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB reads no line of MAX_LINE_CHARS bytes or more: such a file goes the ordinary way."""
+    from pluginnan_core.importers import validate
+
+    def file(length: int) -> Path:
+        rows = _rows(3)
+        cells = rows[0].split(";")
+        cells[1] = "x" * (length - len(";".join(cells)) + len(cells[1]))
+        rows.append(";".join([cells[0][:-1] + "9", *cells[1:]]))
+        assert len(rows[-1]) == length
+        path = tmp_path / f"franvaro_{length}.csv"
+        path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+        return path
+
+    assert templates._absence_fast(file(validate.MAX_LINE_CHARS - 1), "f.csv", file(validate.MAX_LINE_CHARS - 1)
+                                   .read_bytes()) is not None  # below the limit: both paths read it
+    path = file(validate.MAX_LINE_CHARS + 1)
+    assert templates._absence_fast(path, path.name, path.read_bytes()) is None
+    _, fast_problems = _parse(path, True, monkeypatch)
+    _, slow_problems = _parse(path, False, monkeypatch)
+    assert fast_problems.report() == slow_problems.report() != ""
+
+
+def _tables(path: Path) -> dict[str, pd.DataFrame]:
+    from pluginnan_core import db
+
+    snap = db.Database(path)
+    try:
+        return {t: snap.query(f"SELECT * FROM {t} ORDER BY ALL") for t in (
+            "school", "absence_month", "absence_threshold", "absence_kommun_month", "absence_kommun_threshold")}
+    finally:
+        snap.close()
+
+
+def test_fast_and_ordinary_imports_write_the_same_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also when the second file replaces rows the first wrote (the upsert deletes before inserting)."""
+    from pluginnan_core.importers import run_import
+
+    first = tmp_path / "forsta.csv"
+    first.write_text("\n".join([HEADER, *_rows()]) + "\n", encoding="utf-8")
+    second = tmp_path / "andra.csv"
+    changed = [r.replace(";9;7;5;1", ";8;6;4;0") for r in _rows(5)]
+    second.write_text("\n".join([HEADER, *changed, *_rows(14)[-12:]]) + "\n", encoding="utf-8")
+    assert templates._absence_fast(second, second.name, second.read_bytes()) is not None
+    out = {}
+    for fast in (True, False):
+        monkeypatch.setattr(templates, "FAST_MIN_BYTES", 0 if fast else 10**15)
+        path = tmp_path / f"{fast}.duckdb"
+        run_import(path, "absence", [first])
+        run_import(path, "absence", [second])
+        out[fast] = _tables(path)
+    for table, frame in out[False].items():
+        pd.testing.assert_frame_equal(out[True][table], frame, check_dtype=False)
+    month = out[True]["absence_month"]
+    assert len(month) == len(month.drop_duplicates(["skolenhetskod", "manad", "grupp"])) == 13 * 12
+    assert (out[True]["absence_threshold"].query("troskel_pct == 50 and skolenhetskod < '10000005'")["antal_over"]
+            == 0).all()
+
+
+def test_the_preview_of_a_staged_file_equals_the_ordinary_one(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pluginnan_core.importers import preview, run_import
+
+    path = tmp_path / "franvaro.csv"
+    path.write_text("\n".join([HEADER, *_rows()]) + "\n", encoding="utf-8")
+    target = tmp_path / "x.duckdb"
+    seen = {}
+    for step in ("new", "again"):
+        for fast in (True, False):
+            monkeypatch.setattr(templates, "FAST_MIN_BYTES", 0 if fast else 10**15)
+            seen[step, fast] = preview.preview(target, "absence", [path]).files[0].changes
+        assert seen[step, True] == seen[step, False]
+        run_import(target, "absence", [path])
+    assert all(c.unchanged == c.rows for c in seen["again", True])

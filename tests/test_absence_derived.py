@@ -1,0 +1,252 @@
+# The per-kommun absence tables (absence_kommun_month / absence_kommun_threshold): kommun, förbund
+# and region figures read from them must equal, marker for marker, what the old SQL over every
+# school's rows gave; and every writer (import, demo, migration, plain db.writing) keeps them in step.
+"""queries.absence / selection_absence on the derived tables against the SQL they replaced."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pluginnan_core import db, queries
+from pluginnan_core import demo as demo_mod
+from pluginnan_core.importers import run_import
+
+_KEYS = {  # the old _absence_key: every level summed school rows (s = school)
+    "kommun": ("s.kommun_kod", "any_value(k.namn)", "s.kommun_kod, k.forbund_id"),
+    "forbund": ("k.forbund_id", "any_value(f.kortnamn)", "NULL AS kommun_kod, k.forbund_id"),
+    "region": (f"'{queries.REGION_ID}'", "'Plug Innan-regionen'", "NULL AS kommun_kod, NULL AS forbund_id"),
+}
+
+
+def _old_absence(snap: db.Database, level: str, ids=None, *, period: str = "manad", years=None, grupp=None,
+                 months=None) -> pd.DataFrame:
+    """queries.absence above school level as it was before the derived tables (pivot of every school)."""
+    key, name, extra = _KEYS[level]
+    where, params = ["k.forbund_id IS NOT NULL" if level in ("forbund", "region") else "TRUE"], []
+    if ids and level == "forbund":
+        where.append(f"{key} IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(ids))
+    if years:
+        where.append("a.lasar IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(years))
+    if months:
+        where.append("a.manad IN (SELECT unnest(?::DATE[]))")
+        params.append(list(months))
+    ts = queries.thresholds(snap)
+    over = ", ".join(f"sum(t.over_{t}) AS over_{t}" for t in ts)
+    shares = ", ".join(f"100.0 * over_{t} / nullif(pupil_months, 0) AS andel_over_{t}" for t in ts)
+    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
+    n_months = "count(DISTINCT a.manad)" if period == "lasar" else "1"
+    sql = f"""
+        WITH t AS (
+            SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''}
+            FROM absence_threshold GROUP BY ALL
+        ), agg AS (
+            SELECT '{level}' AS niva, {key} AS id, {name} AS namn, {extra}, a.{period} AS period, a.grupp,
+                   sum(a.antal_elever) AS pupil_months, {n_months} AS n_months,
+                   sum(a.schemalagd_min) AS sched, sum(a.franvaro_min) AS fr,
+                   sum(a.giltig_min) AS gi, sum(a.ogiltig_min) AS og{', ' + over if ts else ''}
+            FROM absence_month a
+            JOIN school s USING (skolenhetskod) JOIN kommun k ON k.kommun_kod = s.kommun_kod
+            LEFT JOIN forbund f ON f.forbund_id = k.forbund_id
+            LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
+            WHERE {' AND '.join(where)}
+            GROUP BY ALL
+        )
+        SELECT niva, id, namn, kommun_kod, forbund_id, period AS {period}, grupp,
+               round(pupil_months / n_months)::INTEGER AS antal_elever,
+               100.0 * fr / nullif(sched, 0) AS franvaro_pct, 100.0 * gi / nullif(sched, 0) AS giltig_pct,
+               100.0 * og / nullif(sched, 0) AS ogiltig_pct{', ' + shares if ts else ''}
+        FROM agg ORDER BY namn, {period}
+    """
+    values = [*queries.ABSENCE_MEASURES, *(f"andel_over_{t}" for t in ts)]
+    df = queries._protect_levels(snap.query(sql, params), values, level, period)
+    if ids and level == "kommun":
+        df = df[df["id"].isin(list(ids))]
+    if grupp:
+        df = df[df["grupp"] == grupp]
+    return df.reset_index(drop=True)
+
+
+def _old_raw_selection(snap: db.Database, kommuner, years, shown) -> pd.DataFrame:
+    """queries._raw_absence_selection before the derived tables."""
+    ts = queries.thresholds(snap)
+    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
+    shares = ", ".join(f"100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
+    return snap.query(
+        f"""
+        WITH t AS (SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''} FROM absence_threshold GROUP BY ALL)
+        SELECT a.lasar, a.grupp, round(sum(a.antal_elever) / count(DISTINCT a.manad))::INTEGER AS antal_elever,
+               100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
+               100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
+               100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct
+               {', ' + shares if ts else ''}
+        FROM absence_month a JOIN school s USING (skolenhetskod)
+        LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
+        WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND a.lasar IN (SELECT unnest(?::VARCHAR[]))
+          AND s.kommun_kod || '|' || a.lasar || '|' || a.grupp IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY ALL ORDER BY a.lasar
+        """,
+        [list(kommuner), list(years), list(shown)],
+    )
+
+
+def _same(new: pd.DataFrame, old: pd.DataFrame) -> None:
+    """Equal rows, values and markers (the sums are of whole minutes and pupils: exact).
+
+    Rows are compared in key order: both SQLs order by name and period only, not by group.
+    """
+    assert len(new) > 0
+    keys = [c for c in ("id", "manad", "lasar", "grupp") if c in new.columns]
+    pd.testing.assert_frame_equal(new.sort_values(keys).reset_index(drop=True),
+                                  old.sort_values(keys).reset_index(drop=True), check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def small(demo_db, tmp_path_factory) -> db.Database:
+    """The region demo with a few small kommun groups, so that kommun figures get markers too."""
+    path = tmp_path_factory.mktemp("small") / "small.duckdb"
+    shutil.copyfile(demo_db, path)
+    with db.writing(path) as con:
+        con.execute("""UPDATE absence_month SET antal_elever = 2 WHERE grupp = 'flickor' AND manad < DATE '2021-01-01'
+                       AND skolenhetskod IN (SELECT skolenhetskod FROM school WHERE kommun_kod IN ('1427', '1430'))""")
+    snap = db.Database(path)
+    yield snap
+    snap.close()
+
+
+@pytest.fixture(params=["demo", "small"])
+def snap(request) -> db.Database:
+    return request.getfixturevalue(request.param)
+
+
+CASES = [
+    ("kommun", None, {}), ("kommun", ["1480", "1440", "1427"], {}), ("kommun", None, {"grupp": "flickor"}),
+    ("kommun", ["1489"], {"years": ["2022/23", "2023/24"]}),
+    ("forbund", None, {}), ("forbund", ["GR", "SKARABORG"], {"grupp": "pojkar"}),
+    ("forbund", None, {"years": ["2021/22"]}),
+    ("region", None, {}), ("region", None, {"grupp": "alla", "years": ["2019/20", "2024/25"]}),
+]
+
+
+@pytest.mark.parametrize("period", ["manad", "lasar"])
+@pytest.mark.parametrize(("level", "ids", "kw"), CASES)
+def test_kommun_forbund_region_figures_equal_the_old_sql(snap, level, ids, kw, period) -> None:
+    new = queries.absence(snap, level, ids, period=period, **kw)
+    _same(new, _old_absence(snap, level, ids, period=period, **kw))
+
+
+def test_the_comparison_includes_withheld_figures(small) -> None:
+    df = queries.absence(small, "kommun", ["1427", "1430"], period="manad")
+    assert (df["franvaro_pct_marker"] == "..").any() and (df["andel_over_15_marker"] == "..").any()
+    _same(df, _old_absence(small, "kommun", ["1427", "1430"], period="manad"))
+
+
+@pytest.mark.parametrize("level", ["kommun", "forbund", "region"])
+def test_selected_months_equal_the_old_sql(snap, level) -> None:
+    months = queries.absence_latest_months(snap, ["1480", "1489"], 4)
+    _same(queries.absence(snap, level, months=months), _old_absence(snap, level, months=months))
+
+
+@pytest.mark.parametrize("kommuner", [["1480", "1489"], ["1440", "1427", "1430", "1442"], ["1384", "1401"]])
+def test_selection_per_lasar_equals_the_old_sql(snap, monkeypatch, kommuner) -> None:
+    years = queries.absence_years(snap)
+    new = queries.selection_absence(snap, kommuner, years)
+    monkeypatch.setattr(queries, "_raw_absence_selection", _old_raw_selection)
+    _same(new, queries.selection_absence(snap, kommuner, years))
+
+
+def _derived(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    snap = db.Database(path)
+    try:
+        return (snap.query("SELECT * FROM absence_kommun_month ORDER BY ALL"),
+                snap.query("SELECT * FROM absence_kommun_threshold ORDER BY ALL"))
+    finally:
+        snap.close()
+
+
+def _rebuilt(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the derived tables must hold, summed directly from the school rows."""
+    snap = db.Database(path)
+    try:
+        month = snap.query("""
+            SELECT s.kommun_kod, a.manad, a.lasar, a.grupp, sum(a.antal_elever)::BIGINT AS antal_elever,
+                   sum(a.schemalagd_min) AS schemalagd_min, sum(a.franvaro_min) AS franvaro_min,
+                   sum(a.giltig_min) AS giltig_min, sum(a.ogiltig_min) AS ogiltig_min
+            FROM absence_month a JOIN school s USING (skolenhetskod) GROUP BY ALL ORDER BY ALL""")
+        threshold = snap.query("""
+            SELECT s.kommun_kod, t.manad, t.grupp, t.troskel_pct, sum(t.antal_over)::BIGINT AS antal_over
+            FROM absence_threshold t JOIN absence_month a USING (skolenhetskod, manad, grupp)
+            JOIN school s ON s.skolenhetskod = t.skolenhetskod GROUP BY ALL ORDER BY ALL""")
+        return month, threshold
+    finally:
+        snap.close()
+
+
+def test_every_writer_keeps_the_derived_tables_in_step(demo_db, tmp_path) -> None:
+    path = tmp_path / "d.duckdb"
+    shutil.copyfile(demo_db, path)
+    month, threshold = _derived(path)
+    assert len(month) and len(threshold)  # demo.write built them
+    # a plain write moves a school to another kommun: the sums follow the school
+    with db.writing(path) as con:
+        school = con.execute("SELECT skolenhetskod FROM school WHERE kommun_kod = '1489' "
+                             "AND skolenhetskod IN (SELECT skolenhetskod FROM absence_month) LIMIT 1").fetchall()[0][0]
+        con.execute("UPDATE school SET kommun_kod = '1440' WHERE skolenhetskod = ?", [school])
+    after = _derived(path)
+    assert not after[0].equals(month)
+    for built, expected in zip(after, _rebuilt(path), strict=True):
+        pd.testing.assert_frame_equal(built, expected)
+    # an import replacing one school's months
+    csv = tmp_path / "franvaro.csv"
+    csv.write_text("skolenhetskod;skola;kommun_kod;huvudman;manad;grupp;antal_elever;schemalagd_min;franvaro_min;"
+                   "giltig_min;ogiltig_min;elever_minst_10;elever_minst_50\n"
+                   f"{school};Flyttskolan;1440;kommunal;2023-09;alla;120;700000;70000;50000;20000;30;2\n",
+                   encoding="utf-8")
+    run_import(path, "absence", [csv])
+    for built, expected in zip(_derived(path), _rebuilt(path), strict=True):
+        pd.testing.assert_frame_equal(built, expected)
+    snap = db.Database(path)
+    row = snap.query("SELECT * FROM absence_kommun_threshold WHERE kommun_kod = '1440' AND manad = '2023-09-01' "
+                     "AND grupp = 'alla' AND troskel_pct = 50")
+    direct = snap.scalar("""SELECT sum(antal_over) FROM absence_threshold t JOIN school s USING (skolenhetskod)
+                            WHERE s.kommun_kod = '1440' AND manad = '2023-09-01' AND grupp = 'alla'
+                              AND troskel_pct = 50""")
+    snap.close()
+    assert int(row["antal_over"].iloc[0]) == direct
+
+
+def test_threshold_rows_without_a_month_row_are_not_counted(tmp_path) -> None:
+    """As the kommun figures always did: a pupil count above a threshold needs its month's pupils."""
+    path = tmp_path / "d.duckdb"
+    demo_mod.write(demo_mod.build("region", 5), path, scale="region", seed=5)
+    before = _derived(path)[1]
+    with db.writing(path) as con:
+        con.execute("""INSERT INTO absence_threshold
+                       SELECT skolenhetskod, DATE '2031-09-01', grupp, troskel_pct, antal_over FROM absence_threshold
+                       LIMIT 10""")
+    pd.testing.assert_frame_equal(_derived(path)[1], before)
+
+
+def test_a_version_1_file_migrates_and_gets_the_derived_tables(demo_db, tmp_path) -> None:
+    path = tmp_path / "v1.duckdb"
+    shutil.copyfile(demo_db, path)
+    con = duckdb.connect(str(path))
+    expected = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in db.DERIVED_TABLES}
+    for table in db.DERIVED_TABLES:
+        con.execute(f"DROP TABLE {table}")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(db.DatabaseError, match="old_schema"):
+        db.Database(path)
+    assert db.migrate(path) is True
+    snap = db.Database(path)
+    for table, frame in expected.items():
+        pd.testing.assert_frame_equal(snap.query(f"SELECT * FROM {table} ORDER BY ALL"), frame)
+    assert snap.meta["schema_version"] == str(db.SCHEMA_VERSION)
+    snap.close()
