@@ -597,25 +597,24 @@ def absence_selection_month(db: Database, kommuner: Sequence[str], years: Sequen
     if len(kommuner) == 1:
         return absence(db, "kommun", list(kommuner), period="manad", years=years)
     ts = thresholds(db)
-    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
     shares = ", ".join(f"100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
-    where, params = ["s.kommun_kod IN (SELECT unnest(?::VARCHAR[]))"], [list(kommuner) or ["-"]]
+    where, params = ["a.kommun_kod IN (SELECT unnest(?::VARCHAR[]))"], [list(kommuner) or ["-"]]
     if years:
         where.append("a.lasar IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(years))
     # only kommun months shown in the kommun views (see _shown_members)
-    where.append("s.kommun_kod || '|' || strftime(a.manad, '%Y-%m-%d') || '|' || a.grupp IN (SELECT unnest(?::VARCHAR[]))")
+    where.append("a.kommun_kod || '|' || strftime(a.manad, '%Y-%m-%d') || '|' || a.grupp IN (SELECT unnest(?::VARCHAR[]))")
     params.append(_shown_members(absence(db, "kommun", None, period="manad", years=years), kommuner, "manad"))
     raw = db.query(
         f"""
-        WITH t AS (SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''} FROM absence_threshold GROUP BY ALL)
+        WITH t AS ({_kommun_thresholds(ts)})
         SELECT 'urval' AS id, a.manad, a.grupp, sum(a.antal_elever)::INTEGER AS antal_elever,
                100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
                100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
                100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct
                {', ' + shares if ts else ''}
-        FROM absence_month a JOIN school s USING (skolenhetskod)
-        LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
+        FROM absence_kommun_month a
+        LEFT JOIN t ON t.kommun_kod = a.kommun_kod AND t.manad = a.manad AND t.grupp = a.grupp
         WHERE {' AND '.join(where)}
         GROUP BY ALL ORDER BY a.manad
         """,

@@ -161,6 +161,52 @@ def test_selection_per_lasar_equals_the_old_sql(snap, monkeypatch, kommuner) -> 
     _same(new, queries.selection_absence(snap, kommuner, years))
 
 
+def _old_selection_month(db: db.Database, kommuner: list[str], years: list[str] | None = None
+                            ) -> pd.DataFrame:
+    """Absence per month for a set of kommuner as one series, all groups, protected.
+
+    Why a series of its own: the page's trend shows "the selection" (one kommun, several, or a
+    whole förbund) as one line; one kommun gives that kommun's own figures (id = its code),
+    several give the pupil-weighted total with id 'urval'. Columns as `absence(period='manad')`.
+    """
+    if len(kommuner) == 1:
+        return queries.absence(db, "kommun", list(kommuner), period="manad", years=years)
+    ts = queries.thresholds(db)
+    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
+    shares = ", ".join(f"100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
+    where, params = ["s.kommun_kod IN (SELECT unnest(?::VARCHAR[]))"], [list(kommuner) or ["-"]]
+    if years:
+        where.append("a.lasar IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(years))
+    # only kommun months shown in the kommun views (see _shown_members)
+    where.append("s.kommun_kod || '|' || strftime(a.manad, '%Y-%m-%d') || '|' || a.grupp IN (SELECT unnest(?::VARCHAR[]))")
+    params.append(queries._shown_members(queries.absence(db, "kommun", None, period="manad", years=years), kommuner, "manad"))
+    raw = db.query(
+        f"""
+        WITH t AS (SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''} FROM absence_threshold GROUP BY ALL)
+        SELECT 'urval' AS id, a.manad, a.grupp, sum(a.antal_elever)::INTEGER AS antal_elever,
+               100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
+               100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
+               100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct
+               {', ' + shares if ts else ''}
+        FROM absence_month a JOIN school s USING (skolenhetskod)
+        LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
+        WHERE {' AND '.join(where)}
+        GROUP BY ALL ORDER BY a.manad
+        """,
+        params,
+    )
+    measures = [*queries.ABSENCE_MEASURES, *(f"andel_over_{t}" for t in ts)]
+    return queries.protect_groups(raw, measures, keys=["id", "manad"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("kommuner", [["1480", "1489"], ["1440", "1427", "1430", "1442"], ["1384", "1401"]])
+def test_selection_per_month_equals_the_old_sql(snap, kommuner) -> None:
+    years = queries.absence_years(snap)
+    _same(queries.absence_selection_month(snap, kommuner, years), _old_selection_month(snap, kommuner, years))
+    _same(queries.absence_selection_month(snap, kommuner), _old_selection_month(snap, kommuner))
+
+
 def _derived(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     snap = db.Database(path)
     try:
