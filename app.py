@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from pluginnan_core.i18n import t
-from ui import components, state
+from ui import components, memory, state
 
 ROOT = Path(__file__).parent
 
@@ -41,6 +41,7 @@ def _pages(language: str) -> list:
 
 
 def main() -> None:
+    memory.tune()  # once per server process: freed memory goes back to the system
     st.set_page_config(page_title="Plug Innan – statistik", page_icon=components.FAVICON, layout="wide",
                        initial_sidebar_state="expanded")
     database = state.db()

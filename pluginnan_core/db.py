@@ -264,7 +264,13 @@ def check_file(path: Path) -> None:
 #: that kommun figures come from the derived tables, sessions already run in parallel, and each
 #: DuckDB worker thread keeps its own memory (measured at national scale: ~20 MiB less RSS after
 #: every absence query, no query slower; docs/performance.md).
-SNAPSHOT_CONFIG = {"threads": 1}
+#: A memory limit: DuckDB otherwise keeps up to 80 % of the machine's memory of table blocks and
+#: work space. At national scale every page's queries ran in 64 MB and the kommun × month
+#: absence query failed with "Out of Memory" at 32 MB (its result is held in DuckDB until
+#: converted), so 128 MB leaves room for more years of data; operators that can spill use the
+#: temporary directory.
+SNAPSHOT_CONFIG = {"threads": 1, "memory_limit": "128MB",
+                   "temp_directory": str(Path(tempfile.gettempdir()) / "pluginnan-duckdb")}
 
 
 def _attach(path: Path, config: dict[str, object] | None = None) -> duckdb.DuckDBPyConnection:
