@@ -37,6 +37,18 @@ sys.path.insert(0, str(ROOT))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 BARE_PAGE = "import streamlit as st\nst.write('Hej')\n"
+#: Not a target, a second floor: what Streamlit's elements of five visuals cost with no data work
+#: at all (tabs, a two-point chart and a two-row table, both replayed, two download buttons, text).
+FIVE_VISUALS = """import sys
+sys.path.insert(0, {root!r})
+import pandas as pd
+from ui import components
+TABLE = pd.DataFrame({{"Månad": ["aug", "sep"], "Värde": ["1,0", "2,0"]}})
+FIGURE = {{"data": [{{"type": "scatter", "x": [1, 2], "y": [1, 2]}}], "layout": {{}}}}
+for i in range(5):
+    components.visual(f"v{{i}}", "Titel", FIGURE, TABLE, "Sammanfattning.", language="sv", source="Källa",
+                      replay=("benchmark", i))
+"""
 IMPORT_ROWS = 1_000_000
 
 
@@ -187,6 +199,14 @@ def bench_pages(db_path: Path, runs: int) -> dict:
     bare = _timed_runs(bare_at, runs, lambda at, i: None)
     os.unlink(f.name)
     log(f"bar sida: median {median(bare) * 1000:.1f} ms")
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(FIVE_VISUALS.format(root=str(ROOT)))
+    five_at = AppTest.from_file(f.name, default_timeout=120)
+    five_at.run()
+    five_at.run()
+    five = _timed_runs(five_at, runs, lambda at, i: None)
+    os.unlink(f.name)
+    log(f"fem tomma visualer: median {median(five) * 1000:.1f} ms")
 
     def new_kommun(at, i: int) -> None:  # a kommun not picked before in this session: nothing cached
         at.multiselect(key="f_kommuner").set_value([kommuner[(i * 7 + 3) % len(kommuner)]])
@@ -216,7 +236,7 @@ def bench_pages(db_path: Path, runs: int) -> dict:
         toggle = _timed_runs(at, runs, toggle_gender)
         pages[path] = {"first": first, "new_kommun": new, "toggle_gender": toggle}
         log(f"{path}: ny kommun {median(new) * 1000:.0f} ms, kön fram och tillbaka {median(toggle) * 1000:.0f} ms")
-    return {"bare": bare, "shell": shell, "pages": pages}
+    return {"bare": bare, "five_visuals": five, "shell": shell, "pages": pages}
 
 
 # --------------------------------------------------------------------------- import
@@ -511,6 +531,10 @@ def report(res: dict) -> str:
         shell = median(res["pages"]["shell"])
         lines.append(_row("app.py med tom sida (sidomeny, navigering), kön fram och tillbaka", _ms(shell),
                           f"bar sida {_ms(bare)}", shell / bare, ""))
+        if res["pages"].get("five_visuals"):
+            five = median(res["pages"]["five_visuals"])
+            lines.append(_row("fem visualer utan data (flikar, diagram, tabell, knappar, text), ingen sidomeny",
+                              _ms(five), f"bar sida {_ms(bare)}", five / bare, ""))
         for path, r in res["pages"]["pages"].items():
             if "error" in r:
                 lines.append(_row(f"{path}", "fel: " + r["error"][:60], _ms(bare), None, "≤ 3×"))
