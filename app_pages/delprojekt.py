@@ -134,10 +134,10 @@ else:
     pid = st.columns([3, 2])[0].selectbox(t("dp_pick_project", lang), ids, key="dp_projekt",
                                           format_func=lambda p: options.get(p, p))
     _url_write("projekt", pid)
-    info = register[register["projekt_id"] == pid].iloc[0]
+    info, _ = _built("info", lambda: register[register["projekt_id"] == pid].iloc[0], pid)
     st.markdown(sp.project_facts(info, kinds, lang))
     rows, _ = _built("rows", lambda: sp.project_rows(results, pid), pid)
-    with_estimate = [r for _, r in rows.iterrows() if sp.has_estimate(r)]
+    with_estimate, _ = _built("with_estimate", lambda: [r for _, r in rows.iterrows() if sp.has_estimate(r)], pid)
     if not with_estimate:
         reasons = dict.fromkeys(r["anledning_en" if lang == "en" else "anledning"] for _, r in rows.iterrows())
         st.info(" ".join([f"**{sp.level_label(rows.iloc[0], lang).capitalize()}.**", *reasons]),
@@ -148,10 +148,12 @@ else:
         measures = list(rows["matt"])
         _url_choice("utfall", measures, sp.DEFAULT_MEASURE if sp.DEFAULT_MEASURE in measures else measures[0],
                     "dp_matt")
+        labels, _ = _built("measure_labels", lambda: {r["matt"]: sp.measure_name(r, lang) for _, r in rows.iterrows()},
+                           pid)  # the radio asks for each label several times per rerun
         measure = st.radio(t("dp_measure_pick", lang), measures, key="dp_matt", horizontal=True,
-                           format_func=lambda m: sp.measure_name(rows[rows["matt"] == m].iloc[0], lang))
+                           format_func=lambda m: labels.get(m, m))
         _url_write("utfall", measure if measure != sp.DEFAULT_MEASURE else None)
-        row = rows[rows["matt"] == measure].iloc[0]
+        row, _ = _built("row", lambda: rows[rows["matt"] == measure].iloc[0], pid, measure)
         if not sp.has_estimate(row):
             st.info(sp.evidence_text(row, lang), icon=":material/hourglass_empty:")
         else:
@@ -159,24 +161,30 @@ else:
                                  lambda: evaluate.evaluate_project(database, pid, today=today))
             _show(_built("outcome", lambda: sp.outcome_visual(result, row, lang), pid, measure), eval_source,
                   f"{pid}-{measure}")
-            st.markdown(sp.verdict(row, lang))
-            left, middle, right = st.columns([4, 3, 3])
-            with left.container(border=True):
-                st.markdown(f"**{t('dp_h_counts', lang)}**")
-                st.markdown(sp.counts_text(row, lang))
-                st.markdown(row["jamforelse_text_en" if lang == "en" else "jamforelse_text"])
-                st.caption(t("dp_whole_school", lang))
-            with middle.container(border=True):
-                st.markdown(f"**{t('dp_h_pretrend', lang)}**")
-                st.markdown(sp.pretrend_text(row, lang))
-            with right.container(border=True):
-                st.markdown(f"**{t('dp_h_evidence', lang)}**")
-                st.markdown(sp.evidence_text(row, lang))
-            names = cache.call(queries.school_names, database, tuple(result.schools_used["skolenhetskod"].unique()))
-            project_schools, comparison_schools = sp.school_lists(result, measure, names)
-            with st.expander(t("dp_schools_used", lang, measure=sp.measure_name(row, lang).lower())):
-                st.markdown(f"**{t('dp_schools_project', lang)}:** {', '.join(project_schools)}")
-                st.markdown(f"**{t('dp_schools_comparison', lang)}:** {', '.join(comparison_schools)}")
+
+            def details() -> None:
+                """The verdict, the three fact boxes and the schools used: text only, replayed on reruns."""
+                st.markdown(sp.verdict(row, lang))
+                left, middle, right = st.columns([4, 3, 3])
+                with left.container(border=True):
+                    st.markdown(f"**{t('dp_h_counts', lang)}**")
+                    st.markdown(sp.counts_text(row, lang))
+                    st.markdown(row["jamforelse_text_en" if lang == "en" else "jamforelse_text"])
+                    st.caption(t("dp_whole_school", lang))
+                with middle.container(border=True):
+                    st.markdown(f"**{t('dp_h_pretrend', lang)}**")
+                    st.markdown(sp.pretrend_text(row, lang))
+                with right.container(border=True):
+                    st.markdown(f"**{t('dp_h_evidence', lang)}**")
+                    st.markdown(sp.evidence_text(row, lang))
+                codes = tuple(result.schools_used["skolenhetskod"].unique())
+                project_schools, comparison_schools = sp.school_lists(
+                    result, measure, cache.call(queries.school_names, database, codes))
+                with st.expander(t("dp_schools_used", lang, measure=sp.measure_name(row, lang).lower())):
+                    st.markdown(f"**{t('dp_schools_project', lang)}:** {', '.join(project_schools)}")
+                    st.markdown(f"**{t('dp_schools_comparison', lang)}:** {', '.join(comparison_schools)}")
+
+            cache.replay((FILE, lang, "details", pid, measure), details)
     with st.expander(t("dp_rules", lang)):
         st.markdown(evaluate.rules_text(lang))
 
