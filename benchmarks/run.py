@@ -191,21 +191,21 @@ def bench_pages(db_path: Path, runs: int) -> dict:
     os.environ["PLUGINNAN_DB"] = str(db_path)
     os.environ.setdefault("PLUGINNAN_ADMIN_PASSWORD", "benchmark")  # the upload page exists only then
     kommuner = plug_innan_kommuner(db_path)
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(BARE_PAGE)
-    bare_at = AppTest.from_file(f.name, default_timeout=120)
-    bare_at.run()
-    bare_at.run()
-    bare = _timed_runs(bare_at, runs, lambda at, i: None)
-    os.unlink(f.name)
+
+    def floor(source: str) -> list[float]:
+        """Reruns of a script with no filters: two warm-up runs, then `runs` timed ones."""
+        with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+            f.write(source)
+        at = AppTest.from_file(f.name, default_timeout=120)
+        at.run()
+        at.run()
+        times = _timed_runs(at, runs, lambda at, i: None)
+        os.unlink(f.name)
+        return times
+
+    bare = floor(BARE_PAGE)
     log(f"bar sida: median {median(bare) * 1000:.1f} ms")
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(FIVE_VISUALS.format(root=str(ROOT)))
-    five_at = AppTest.from_file(f.name, default_timeout=120)
-    five_at.run()
-    five_at.run()
-    five = _timed_runs(five_at, runs, lambda at, i: None)
-    os.unlink(f.name)
+    five = floor(FIVE_VISUALS.format(root=str(ROOT)))
     log(f"fem tomma visualer: median {median(five) * 1000:.1f} ms")
 
     def new_kommun(at, i: int) -> None:  # a kommun not picked before in this session: nothing cached

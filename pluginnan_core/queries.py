@@ -323,32 +323,12 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
         t_where = (f"WHERE skolenhetskod IN (SELECT skolenhetskod FROM school WHERE kommun_kod IN "
                    f"({_SCHOOL_KOMMUNER}))")
         params.insert(0, list(ids))
-    over = ", ".join(f"sum(t.over_{t}) AS over_{t}" for t in ts)
-    shares = ", ".join(f"100.0 * over_{t} / nullif(pupil_months, 0) AS andel_over_{t}" for t in ts)
-    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
-    n_months = "count(DISTINCT a.manad)" if period == "lasar" else "1"
-    sql = f"""
-        WITH t AS (
-            SELECT skolenhetskod, manad, grupp{', ' + pivot if ts else ''}
-            FROM absence_threshold {t_where} GROUP BY ALL
-        ), agg AS (
-            SELECT '{level}' AS niva, {key} AS id, {name} AS namn, {extra}, a.{period} AS period, a.grupp,
-                   sum(a.antal_elever) AS pupil_months, {n_months} AS n_months,
-                   sum(a.schemalagd_min) AS sched, sum(a.franvaro_min) AS fr,
-                   sum(a.giltig_min) AS gi, sum(a.ogiltig_min) AS og{', ' + over if ts else ''}
-            FROM absence_month a
-            JOIN school s USING (skolenhetskod) JOIN kommun k ON k.kommun_kod = s.kommun_kod
-            LEFT JOIN forbund f ON f.forbund_id = k.forbund_id
-            LEFT JOIN t ON t.skolenhetskod = a.skolenhetskod AND t.manad = a.manad AND t.grupp = a.grupp
-            WHERE {' AND '.join(where)}
-            GROUP BY ALL
-        )
-        SELECT niva, id, namn, kommun_kod, forbund_id, period AS {period}, grupp,
-               round(pupil_months / n_months)::INTEGER AS antal_elever,
-               100.0 * fr / nullif(sched, 0) AS franvaro_pct, 100.0 * gi / nullif(sched, 0) AS giltig_pct,
-               100.0 * og / nullif(sched, 0) AS ogiltig_pct{', ' + shares if ts else ''}
-        FROM agg ORDER BY namn, {period}
-    """
+    pivot = "".join(f", sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
+    school_thresholds = f"SELECT skolenhetskod, manad, grupp{pivot} FROM absence_threshold {t_where} GROUP BY ALL"
+    sql = _absence_sql(level, period, where, ts, thresholds=school_thresholds,
+                       source="absence_month a JOIN school s USING (skolenhetskod) "
+                              "JOIN kommun k ON k.kommun_kod = s.kommun_kod",
+                       match="t.skolenhetskod = a.skolenhetskod")
     return _absence_result(db, sql, params, level, period, ids, grupp, ts)
 
 
@@ -371,19 +351,29 @@ def _kommun_thresholds(ts: Sequence[int]) -> str:
 
 def _absence_kommun_sql(level: str, period: str, where: list[str], ts: Sequence[int]) -> str:
     """`absence` above school level, from the per-kommun tables (same columns and sums)."""
+    return _absence_sql(level, period, where, ts, thresholds=_kommun_thresholds(ts),
+                        source="absence_kommun_month a JOIN kommun k ON k.kommun_kod = a.kommun_kod",
+                        match="t.kommun_kod = a.kommun_kod")
+
+
+def _absence_sql(level: str, period: str, where: list[str], ts: Sequence[int], *, thresholds: str, source: str,
+                 match: str) -> str:
+    """The one shape of every `absence` query: sum minutes, pupils and threshold counts per entity,
+    period and group, then rates. `thresholds` pivots the threshold rows (one over_<t> column per
+    threshold), `source` is the month rows joined to kommun as `k`, `match` joins the two."""
     key, name, extra = _absence_key(level)
     over = "".join(f", sum(t.over_{t}) AS over_{t}" for t in ts)
     shares = "".join(f", 100.0 * over_{t} / nullif(pupil_months, 0) AS andel_over_{t}" for t in ts)
     n_months = "count(DISTINCT a.manad)" if period == "lasar" else "1"
     return f"""
-        WITH t AS ({_kommun_thresholds(ts)}), agg AS (
+        WITH t AS ({thresholds}), agg AS (
             SELECT '{level}' AS niva, {key} AS id, {name} AS namn, {extra}, a.{period} AS period, a.grupp,
                    sum(a.antal_elever) AS pupil_months, {n_months} AS n_months,
                    sum(a.schemalagd_min) AS sched, sum(a.franvaro_min) AS fr,
                    sum(a.giltig_min) AS gi, sum(a.ogiltig_min) AS og{over}
-            FROM absence_kommun_month a JOIN kommun k ON k.kommun_kod = a.kommun_kod
+            FROM {source}
             LEFT JOIN forbund f ON f.forbund_id = k.forbund_id
-            LEFT JOIN t ON t.kommun_kod = a.kommun_kod AND t.manad = a.manad AND t.grupp = a.grupp
+            LEFT JOIN t ON {match} AND t.manad = a.manad AND t.grupp = a.grupp
             WHERE {' AND '.join(where)}
             GROUP BY ALL
         )
