@@ -81,7 +81,6 @@ def _esc(text: str) -> str:
 
 
 st.html(STYLE)
-components.print_styles()  # printing a slide gives an A4 landscape page (app.py may add it as well)
 visuals = cache.call(show.presentation_visuals, database, sel, lang)  # the show, once per selection
 show_key = cache.key(show.presentation_visuals, database, sel, lang)
 total = len(visuals) + 2  # title slide, charts, closing slide

@@ -244,18 +244,6 @@ PRINT_JS = """
 """
 
 
-def print_styles() -> None:
-    """Make the browser's Print (Ctrl+P) give readable A4 landscape pages of the current page.
-
-    Why: people bring a page to a meeting on paper or as a PDF. Without this, printing gives
-    only the visible part of the app's scroll box, with the menu and buttons on it. Call once
-    per run from app.py. The style tag takes no room; the small script (in the sidebar, which
-    is never printed) shrinks wide charts to the paper's width while printing.
-    """
-    st.html(PRINT_CSS)
-    st.sidebar.html(PRINT_JS, unsafe_allow_javascript=True)
-
-
 #: Focus that can be seen (WCAG 2.4.7): Streamlit marks a focused menu link only with a faint grey
 #: background (the same as the current page) and a focused select box with a 1 px border. And the
 #: keyboard-shortcut hint on buttons (e.g. "→" on Presentation's Nästa) is drawn faded, 3.6:1 on
@@ -295,6 +283,13 @@ def page_language(language: str) -> None:
 
 
 def chrome(language: str) -> None:
-    """`page_language` and `print_styles` in two elements instead of four (app.py, every rerun)."""
+    """The page's language (see `page_language`), the focus styles and the print styles, in two
+    elements; app.py calls it once per run.
+
+    Why print styles: people bring a page to a meeting on paper or as a PDF. Without them, the
+    browser's Print (Ctrl+P) gives only the visible part of the app's scroll box, with the menu and
+    buttons on it; with them it gives readable A4 landscape pages. The style tag takes no room;
+    the small scripts sit in the sidebar, which is never printed.
+    """
     st.html(A11Y_CSS + PRINT_CSS)
     st.sidebar.html(PRINT_JS + _lang_script(language), unsafe_allow_javascript=True)
