@@ -27,31 +27,6 @@ def _built(name: str, build):
     return cache.keyed(k, build), k
 
 
-def _url_choice(param: str, options: list[str], default: str, key: str) -> None:
-    """Seed a widget from the URL once; an unknown value falls back to the default with a notice.
-
-    Later, when the options change under a kept value (other kommuner picked), it falls back
-    silently: that is not a broken link.
-    """
-    if key in st.session_state:
-        if st.session_state[key] not in options:
-            st.session_state[key] = default
-        return
-    raw = st.query_params.get(param)
-    if raw is not None and raw not in options:
-        shown = raw if len(raw) <= 40 else raw[:39] + "…"
-        st.warning(t("url_fallback", lang, items=f"{param}={shown}"), icon=":material/warning:")
-    st.session_state[key] = raw if raw in options else default
-
-
-def _url_write(param: str, value: str, default: str | None) -> None:
-    if value == default or value is None:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
-
-
 def _show(built: tuple[Visual, tuple]) -> None:
     components.show(built[0], language=lang, source=source, replay=built[1])
 
@@ -60,11 +35,11 @@ st.title(t("nav_behorighet", lang))
 st.markdown(t("be_intro", lang))
 
 measures = list(ev.MEASURES)
-_url_choice("matt", measures, ev.DEFAULT_MEASURE, "be_matt")
+state.url_choice("matt", measures, ev.DEFAULT_MEASURE, "be_matt", lang)
 left, _ = st.columns([2, 3])
 measure = left.selectbox(t("be_measure", lang), measures, key="be_matt",
                          format_func=lambda m: measure_label(m, lang))
-_url_write("matt", measure, ev.DEFAULT_MEASURE)
+state.url_write("matt", measure, ev.DEFAULT_MEASURE)
 
 ctx, ctx_key = _context()
 source = components.source_line(database, lang)
@@ -99,8 +74,8 @@ else:
     if options:
         st.subheader(t("be_h_school", lang))
         codes = list(options)
-        _url_choice("skola", codes, codes[0], "be_skola")
+        state.url_choice("skola", codes, codes[0], "be_skola", lang)
         pick = st.columns([2, 3])[0].selectbox(t("be_school_pick", lang), codes, key="be_skola",
                                                format_func=lambda k: options[k])
-        _url_write("skola", pick, None)
+        state.url_write("skola", pick)
         _show(_built(f"school_trend|{pick}", lambda: ev.school_trend(ctx, measure, frame, pick)))

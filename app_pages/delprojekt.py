@@ -38,24 +38,6 @@ def _built(name: str, build, *parts: object):
     return cache.keyed(k, build), k
 
 
-def _notice(param: str, raw: object) -> None:
-    text = str(raw)
-    shown = text if len(text) <= 40 else text[:39] + "…"
-    st.warning(t("url_fallback", lang, items=f"{param}={shown}"), icon=":material/warning:")
-
-
-def _url_choice(param: str, options: list[str], default: str, key: str) -> None:
-    """Seed a widget from the URL once; an unknown value falls back to the default with a notice."""
-    if key in st.session_state:
-        if st.session_state[key] not in options:
-            st.session_state[key] = default
-        return
-    raw = st.query_params.get(param)
-    if raw is not None and raw not in options:
-        _notice(param, raw)
-    st.session_state[key] = raw if raw in options else default
-
-
 def _url_multi(param: str, options: list[str], key: str) -> None:
     """Seed a multi-choice widget from a comma-separated URL value, unknown values reported."""
     if key in st.session_state:
@@ -63,16 +45,8 @@ def _url_multi(param: str, options: list[str], key: str) -> None:
         return
     good, bad = sp.parse_codes(st.query_params.get(param), options)
     if bad:
-        _notice(param, ",".join(bad))
+        state.url_notice(param, ",".join(bad), lang)
     st.session_state[key] = good
-
-
-def _url_write(param: str, value: str | None) -> None:
-    if not value:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
 
 
 def _show(built: tuple[Visual, tuple], source: str, stem: str | None = None) -> None:
@@ -102,8 +76,8 @@ picked_types = c1.multiselect(t("dp_filter_types", lang), codes, key="dp_insats"
                               placeholder=t("dp_filter_types_ph", lang))
 picked_status = c2.pills(t("dp_filter_status", lang), list(sp.STATUSES), selection_mode="multi", key="dp_status",
                          format_func=lambda s: sp.status_label(s, lang).capitalize())
-_url_write("insats", ",".join(picked_types))
-_url_write("status", ",".join(picked_status or []))
+state.url_write("insats", ",".join(picked_types))
+state.url_write("status", ",".join(picked_status or []))
 filters = sp.filters_from_selection(sel, picked_types, picked_status or [])
 scope_key = (cache.key(sp.scope_name, database, sel, lang), tuple(picked_types), tuple(picked_status or []))
 listed, _ = _built("listed", lambda: sp.filter_register(register, filters), scope_key)
@@ -130,10 +104,10 @@ if not options:
         del st.query_params["projekt"]
 else:
     ids = list(options)
-    _url_choice("projekt", ids, ids[0], "dp_projekt")
+    state.url_choice("projekt", ids, ids[0], "dp_projekt", lang)
     pid = st.columns([3, 2])[0].selectbox(t("dp_pick_project", lang), ids, key="dp_projekt",
                                           format_func=lambda p: options.get(p, p))
-    _url_write("projekt", pid)
+    state.url_write("projekt", pid)
     info, _ = _built("info", lambda: register[register["projekt_id"] == pid].iloc[0], pid)
     st.markdown(sp.project_facts(info, kinds, lang))
     rows, _ = _built("rows", lambda: sp.project_rows(results, pid), pid)
@@ -146,13 +120,13 @@ else:
         name = f"{pid} {info['namn']}"
         _show(_built("effects", lambda: sp.effects_visual(rows, lang, name), pid), eval_source, f"{pid}-effekter")
         measures = list(rows["matt"])
-        _url_choice("utfall", measures, sp.DEFAULT_MEASURE if sp.DEFAULT_MEASURE in measures else measures[0],
-                    "dp_matt")
+        state.url_choice("utfall", measures, sp.DEFAULT_MEASURE if sp.DEFAULT_MEASURE in measures else measures[0],
+                         "dp_matt", lang)
         labels, _ = _built("measure_labels", lambda: {r["matt"]: sp.measure_name(r, lang) for _, r in rows.iterrows()},
                            pid)  # the radio asks for each label several times per rerun
         measure = st.radio(t("dp_measure_pick", lang), measures, key="dp_matt", horizontal=True,
                            format_func=lambda m: labels.get(m, m))
-        _url_write("utfall", measure if measure != sp.DEFAULT_MEASURE else None)
+        state.url_write("utfall", measure if measure != sp.DEFAULT_MEASURE else None)
         row, _ = _built("row", lambda: rows[rows["matt"] == measure].iloc[0], pid, measure)
         if not sp.has_estimate(row):
             st.info(sp.evidence_text(row, lang), icon=":material/hourglass_empty:")
@@ -192,11 +166,11 @@ else:
 st.header(t("dp_h_types", lang))
 st.markdown(t("dp_types_intro", lang))
 measure_codes = list(sp.MEASURE_CODES)
-_url_choice("typmatt", measure_codes, sp.DEFAULT_MEASURE, "dp_typmatt")
+state.url_choice("typmatt", measure_codes, sp.DEFAULT_MEASURE, "dp_typmatt", lang)
 type_measure = st.columns([3, 2])[0].selectbox(
     t("dp_types_measure", lang), measure_codes, key="dp_typmatt",
     format_func=lambda m: evaluate.MEASURES[m].en if lang == "en" else evaluate.MEASURES[m].sv)
-_url_write("typmatt", type_measure if type_measure != sp.DEFAULT_MEASURE else None)
+state.url_write("typmatt", type_measure if type_measure != sp.DEFAULT_MEASURE else None)
 _show(_built("types", lambda: sp.intervention_visual(pooled, results, type_measure, lang), type_measure), eval_source,
       f"insatser-{type_measure}")
 st.caption(evaluate.POOLING_METHOD_EN if lang == "en" else evaluate.POOLING_METHOD_SV)

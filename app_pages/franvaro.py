@@ -33,7 +33,7 @@ def threshold_picker(options: list[int]) -> int | None:
         raw = st.query_params.get("grans")
         value, ok = absence.pick_threshold(raw, options)
         if not ok:
-            st.warning(t("url_fallback", lang, items=f"grans={str(raw)[:40]}"), icon=":material/warning:")
+            state.url_notice("grans", raw, lang)
         st.session_state["p_grans"] = value
     if not options:
         return None

@@ -23,7 +23,7 @@ if st.session_state.get("p_matt") not in geo.MEASURE_OPTIONS:
     raw = st.query_params.get("matt")
     value, ok = geo.pick_measure(raw)
     if not ok:
-        st.warning(t("url_fallback", lang, items=f"matt={str(raw)[:40]}"), icon=":material/warning:")
+        state.url_notice("matt", raw, lang)
     st.session_state["p_matt"] = value
 c1, c2, c3 = st.columns([3, 2, 1.3])
 measure = c1.selectbox(t("map_measure", lang), geo.MEASURE_OPTIONS, key="p_matt",
@@ -42,7 +42,7 @@ if measure == "andel_over":
         raw = st.query_params.get("grans")
         value, ok = absence.pick_threshold(raw, options)
         if not ok:
-            st.warning(t("url_fallback", lang, items=f"grans={str(raw)[:40]}"), icon=":material/warning:")
+            state.url_notice("grans", raw, lang)
         st.session_state["p_grans"] = value
     if options:
         grans = c2.selectbox(t("threshold_label", lang), options, key="p_grans",

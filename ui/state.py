@@ -225,6 +225,38 @@ def _write_url(language: str, forbund: str, kommuner: list[str], lo: str | None,
             st.query_params[key] = value
 
 
+def url_notice(param: str, raw: object, language: str) -> None:
+    """Say that a value from the link was not understood and the default is shown instead."""
+    text = str(raw)
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    st.warning(t("url_fallback", language, items=f"{param}={shown}"), icon=":material/warning:")
+
+
+def url_choice(param: str, options: list[str], default: str, key: str, language: str) -> None:
+    """Seed a page's widget from the URL once; an unknown value falls back to the default with a notice.
+
+    Later, when the options change under a kept value (other kommuner picked), it falls back
+    silently: that is not a broken link.
+    """
+    if key in st.session_state:
+        if st.session_state[key] not in options:
+            st.session_state[key] = default
+        return
+    raw = st.query_params.get(param)
+    if raw is not None and raw not in options:
+        url_notice(param, raw, language)
+    st.session_state[key] = raw if raw in options else default
+
+
+def url_write(param: str, value: str | None, default: str | None = None) -> None:
+    """Mirror a page's choice into the URL; the default (or nothing) is left out, so links stay short."""
+    if not value or value == default:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
 def selection() -> queries.Selection:
     """The selection the sidebar produced in this rerun (set by app.py before the page runs)."""
     return st.session_state.get("_selection", queries.Selection())
