@@ -26,27 +26,6 @@ def show(fn, *args: object) -> None:
                     replay=cache.key(fn, database, sel, lang, *args))
 
 
-def threshold_picker(options: list[int]) -> int | None:
-    """The threshold radio, read from and written to the URL as `grans=` (default left out)."""
-    default, _ = absence.pick_threshold(None, options)
-    if st.session_state.get("p_grans") not in options:
-        raw = st.query_params.get("grans")
-        value, ok = absence.pick_threshold(raw, options)
-        if not ok:
-            state.url_notice("grans", raw, lang)
-        st.session_state["p_grans"] = value
-    if not options:
-        return None
-    value = st.radio(t("threshold_label", lang), options, key="p_grans", horizontal=True,
-                     format_func=lambda v: f"{v}\u00a0%", help=t("threshold_help", lang))
-    if value != default:
-        if st.query_params.get("grans") != str(value):
-            st.query_params["grans"] = str(value)
-    elif "grans" in st.query_params:
-        del st.query_params["grans"]
-    return value
-
-
 ctx = cache.call(absence.context, database, sel, lang)
 if not ctx.years:
     st.info(t("franvaro_no_data", lang))
@@ -57,7 +36,7 @@ st.subheader(t("abs_h_trend", lang))
 show(absence.trend)
 
 st.subheader(t("abs_h_threshold", lang))
-grans = threshold_picker(cache.call(queries.thresholds, database))
+grans = state.threshold_choice(cache.call(queries.thresholds, database), lang, st.radio, horizontal=True)
 if grans is not None:
     show(absence.threshold_trend, int(grans))
 

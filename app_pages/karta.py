@@ -6,7 +6,6 @@ import streamlit as st
 
 from pluginnan_core import queries
 from pluginnan_core.i18n import MEASURES, t
-from pluginnan_core.views import absence
 from pluginnan_core.views import map as geo
 from ui import cache, components, state
 
@@ -37,21 +36,7 @@ elif "matt" in st.query_params:
 grans = None
 if measure == "andel_over":
     options = cache.call(queries.thresholds, database)
-    default, _ = absence.pick_threshold(None, options)
-    if st.session_state.get("p_grans") not in options:
-        raw = st.query_params.get("grans")
-        value, ok = absence.pick_threshold(raw, options)
-        if not ok:
-            state.url_notice("grans", raw, lang)
-        st.session_state["p_grans"] = value
-    if options:
-        grans = c2.selectbox(t("threshold_label", lang), options, key="p_grans",
-                             format_func=lambda v: f"{v}\u00a0%", help=t("threshold_help", lang))
-        if grans != default:
-            if st.query_params.get("grans") != str(grans):
-                st.query_params["grans"] = str(grans)
-        elif "grans" in st.query_params:
-            del st.query_params["grans"]
+    grans = state.threshold_choice(options, lang, c2.selectbox)
 
 years = cache.call(geo.years_for, database, measure, sel)
 if not years:

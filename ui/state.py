@@ -10,8 +10,10 @@ notice rather than an exception (anyone can edit a link).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import streamlit as st
@@ -19,6 +21,7 @@ import streamlit as st
 from pluginnan_core import db as core_db
 from pluginnan_core import queries, urlstate
 from pluginnan_core.i18n import DEFAULT_LANG, LANGS, t
+from pluginnan_core.views import absence
 from ui import cache
 
 GROUPS = urlstate.GROUPS
@@ -255,6 +258,28 @@ def url_write(param: str, value: str | None, default: str | None = None) -> None
             del st.query_params[param]
     elif st.query_params.get(param) != value:
         st.query_params[param] = value
+
+
+def threshold_choice(options: list[int], language: str, widget: Callable[..., Any] = st.radio,
+                     **widget_args: Any) -> int | None:
+    """The absence threshold picker shared by Frånvaro and Karta, bound to the URL as `grans=`.
+
+    Read from the link once (an unknown value falls back with a notice), drawn with `widget`
+    (a radio or a select box), written back with the default left out.
+    """
+    default, _ = absence.pick_threshold(None, options)
+    if st.session_state.get("p_grans") not in options:
+        raw = st.query_params.get("grans")
+        value, ok = absence.pick_threshold(raw, options)
+        if not ok:
+            url_notice("grans", raw, language)
+        st.session_state["p_grans"] = value
+    if not options:
+        return None
+    value = widget(t("threshold_label", language), options, key="p_grans", format_func=lambda v: f"{v}\u00a0%",
+                   help=t("threshold_help", language), **widget_args)
+    url_write("grans", str(value), None if default is None else str(default))
+    return value
 
 
 def selection() -> queries.Selection:
