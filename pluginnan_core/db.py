@@ -13,9 +13,16 @@ the process, so reopening a swapped file by its path would hand back the old dat
 attach their copy the same way, so an import can insert straight from rows it staged in its own
 in-memory instance while checking the file (no round trip through pandas).
 
-Why derived tables: kommun, förbund and region absence figures sum every school's rows and
-pivot the thresholds, millions of rows at national scale, on each page view. `refresh_derived`
-keeps per-kommun sums next to the school rows, rebuilt at the end of every write.
+Why a derived table: kommun, förbund and region absence figures sum every school's rows,
+millions at national scale, on each page view. `refresh_derived` keeps per-kommun sums next to
+the school rows, rebuilt at the end of every write (an import rebuilds only the kommun months it
+touched, see `refresh_derived`'s `scope`).
+
+Why thresholds are columns (schema version 3): one `antal_over_<t>` column per absence
+threshold on absence_month keeps a million-row import at a million rows; as rows (version 2)
+the same file was five million, and storing them alone cost more than DuckDB's whole read of
+the file. A threshold a file brings that the table lacks becomes a new column
+(`ensure_thresholds`); the view absence_threshold gives them all back as rows.
 """
 
 from __future__ import annotations
@@ -38,7 +45,9 @@ import pandas as pd
 from . import reference
 
 #: 2: absence_month/absence_threshold lost their key index; derived absence_kommun_* tables.
-SCHEMA_VERSION = 2
+#: 3: thresholds are antal_over_<t> columns of absence_month and absence_kommun_month;
+#:    absence_threshold is a view, absence_kommun_threshold is gone.
+SCHEMA_VERSION = 3
 DEFAULT_DB = Path("data/pluginnan.duckdb")
 ENV_DB = "PLUGINNAN_DB"
 PREVIOUS_SUFFIX = ".prev"
@@ -87,31 +96,89 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
 
 
 #: Tables rebuilt from the others by refresh_derived (never copied or imported).
-DERIVED_TABLES = ("absence_kommun_month", "absence_kommun_threshold")
+DERIVED_TABLES = ("absence_kommun_month",)
+#: absence_month's column for the pupils at or above threshold t percent is THRESHOLD_PREFIX + t.
+THRESHOLD_PREFIX = "antal_over_"
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the per-kommun absence sums from absence_month, absence_threshold and school.
+def threshold_column(t: int) -> str:
+    """The column of threshold `t` (an int 1-100: it becomes part of SQL, so it is checked)."""
+    t = int(t)
+    if not 1 <= t <= 100:
+        raise ValueError(f"threshold {t} outside 1-100")
+    return f"{THRESHOLD_PREFIX}{t}"
 
-    Why every write, whatever it changed: a school moved to another kommun, a deleted month or a
-    new threshold all change the sums, and a full rebuild (a few tenths of a second at national
-    scale) cannot drift. Threshold rows count only where their school month has an
-    absence_month row, as the queries always counted them.
+
+def stored_thresholds(con: duckdb.DuckDBPyConnection, table: str = "absence_month",
+                      database: str | None = None) -> list[int]:
+    """The thresholds that have a column in `table` (of `database`, default the current one)."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = coalesce(?, current_database()) "
+        "AND schema_name = 'main' AND table_name = ? AND regexp_full_match(column_name, ?)",
+        [database, table, THRESHOLD_PREFIX + "[0-9]+"]).fetchall()
+    return sorted(int(r[0].removeprefix(THRESHOLD_PREFIX)) for r in rows)
+
+
+def ensure_thresholds(con: duckdb.DuckDBPyConnection, thresholds: list[int] | tuple[int, ...]) -> list[int]:
+    """Add a column to absence_month and absence_kommun_month for each threshold they lack.
+
+    Why columns can be added: thresholds are configurable (an export's
+    PLUGINNAN_ABSENCE_THRESHOLDS, a template's elever_minst_<t>), so a file may bring one the
+    schema does not have. Existing rows get NULL (not reported). Returns the added thresholds.
     """
-    con.execute("DELETE FROM absence_kommun_month")
-    con.execute("""
-        INSERT INTO absence_kommun_month
+    have = set(stored_thresholds(con))
+    added = sorted({int(t) for t in thresholds} - have)
+    for t in added:
+        col = threshold_column(t)
+        con.execute(f"ALTER TABLE absence_month ADD COLUMN {col} INTEGER")
+        con.execute(f"COMMENT ON COLUMN absence_month.{col} IS 'Pupils whose absence that month was at least "
+                    f"{t} % of their scheduled time; NULL when the source did not report it.'")
+        con.execute(f"ALTER TABLE absence_kommun_month ADD COLUMN {col} BIGINT")
+        con.execute(f"COMMENT ON COLUMN absence_kommun_month.{col} IS 'Pupils in the kommun''s schools at or "
+                    f"above {t} % absence that month (sum over the schools that reported it).'")
+    return added
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection, scope: str | None = None) -> None:
+    """Rebuild the per-kommun absence sums (absence_kommun_month) from absence_month and school.
+
+    Without `scope`, the whole table: what every write does unless told otherwise, since a
+    school moved to another kommun, a deleted month or a new threshold all change the sums, and
+    a full rebuild cannot drift. `scope` is SQL selecting (kommun_kod, manad) pairs whose rows
+    to rebuild, manad NULL meaning every month of that kommun: an import names the kommun months
+    of the rows it brought and the kommuner of the schools it moved (importers.run_import), so
+    a month's file at national scale does not re-sum years of rows.
+    """
+    ts = stored_thresholds(con)
+    over_cols = "".join(f", {threshold_column(t)}" for t in ts)
+    over_sums = "".join(f", sum(a.{threshold_column(t)})" for t in ts)
+    where = "TRUE"
+    if scope is None:
+        con.execute("DELETE FROM absence_kommun_month")
+    else:
+        # One row per kommun with every month, else one per kommun month: the join below is 1:1.
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _derived_scope AS
+                        WITH x AS (SELECT DISTINCT kommun_kod, manad FROM ({scope}))
+                        SELECT * FROM x WHERE manad IS NULL OR kommun_kod NOT IN
+                            (SELECT kommun_kod FROM x WHERE manad IS NULL)""")
+        if not con.execute("SELECT count(*) FROM _derived_scope").fetchall()[0][0]:
+            con.execute("DROP TABLE _derived_scope")
+            return
+        con.execute("""DELETE FROM absence_kommun_month d WHERE EXISTS (
+                           SELECT 1 FROM _derived_scope x
+                           WHERE x.kommun_kod = d.kommun_kod AND (x.manad IS NULL OR x.manad = d.manad))""")
+        where = """EXISTS (SELECT 1 FROM _derived_scope x
+                           WHERE x.kommun_kod = s.kommun_kod AND (x.manad IS NULL OR x.manad = a.manad))"""
+    con.execute(f"""
+        INSERT INTO absence_kommun_month (kommun_kod, manad, lasar, grupp, antal_elever, schemalagd_min,
+                                          franvaro_min, giltig_min, ogiltig_min{over_cols})
         SELECT s.kommun_kod, a.manad, a.lasar, a.grupp, sum(a.antal_elever), sum(a.schemalagd_min),
-               sum(a.franvaro_min), sum(a.giltig_min), sum(a.ogiltig_min)
+               sum(a.franvaro_min), sum(a.giltig_min), sum(a.ogiltig_min){over_sums}
         FROM absence_month a JOIN school s USING (skolenhetskod)
+        WHERE {where}
         GROUP BY s.kommun_kod, a.manad, a.lasar, a.grupp""")
-    con.execute("DELETE FROM absence_kommun_threshold")
-    con.execute("""
-        INSERT INTO absence_kommun_threshold
-        SELECT s.kommun_kod, t.manad, t.grupp, t.troskel_pct, sum(t.antal_over)
-        FROM (SELECT * FROM absence_threshold SEMI JOIN absence_month USING (skolenhetskod, manad, grupp)) t
-        JOIN school s USING (skolenhetskod)
-        GROUP BY s.kommun_kod, t.manad, t.grupp, t.troskel_pct""")
+    if scope is not None:
+        con.execute("DROP TABLE _derived_scope")
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
@@ -128,14 +195,17 @@ WRITE_ALIAS = "pluginnan_write"
 
 @contextlib.contextmanager
 def writing(path: Path, *, create: bool = False, is_demo: bool = False, keep_previous: bool = True,
-            con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+            con: duckdb.DuckDBPyConnection | None = None, refresh: bool = True
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a writable connection to a copy of `path`; swap it in only if the block succeeds.
 
     On any exception the copy is deleted and `path` is untouched, byte for byte. With
     `create`, the copy starts as a fresh database (schema + reference data) instead. The copy
     is attached as the default database of an in-memory instance: `con`, when given, so that
     tables staged there (an import's checked rows, under `memory.main`) can be inserted
-    directly; the caller keeps and closes it. Derived tables are rebuilt before the swap.
+    directly; the caller keeps and closes it. Derived tables are rebuilt before the swap,
+    all of them unless `refresh` is False: then the block must call `refresh_derived` for what it
+    changed (run_import does, with the kommun months it touched).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +229,8 @@ def writing(path: Path, *, create: bool = False, is_demo: bool = False, keep_pre
             if fresh:
                 initialise(writer, is_demo=is_demo)
             yield writer
-            refresh_derived(writer)
+            if refresh:
+                refresh_derived(writer)
             writer.execute(f"CHECKPOINT {WRITE_ALIAS}")
         finally:
             writer.execute("USE memory")
@@ -185,7 +256,10 @@ def migrate(path: Path) -> bool:
     Why a rebuild rather than ALTER statements: version 0 is every file from before
     meta.schema_version existed, so its exact shape is not known. A new file is made from
     schema.sql (with today's reference data) and every column the old file shares with it is
-    copied, table by table; meta keys are kept and schema_version is set. The upgrade is a copy
+    copied, table by table; meta keys are kept and schema_version is set. Threshold rows of a
+    version 0-2 file (table absence_threshold) become absence_month's antal_over_<t> columns,
+    summed per school month as the queries always summed them; rows without a month row, which
+    no figure ever counted, are left behind. The upgrade is a copy
     and swap like an import: a running dashboard keeps reading the old file until the swap, and
     the old file is kept next to it (`<name>.prev`, so `undo` puts it back). Missing, corrupt or
     newer files raise DatabaseError as before.
@@ -206,6 +280,7 @@ def migrate(path: Path) -> bool:
         try:
             initialise(con, is_demo=False)
             con.execute("ATTACH ? AS old (READ_ONLY)", [str(path)])
+            over = _old_threshold_rows(con)
             tables = [r[0] for r in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
             for table in tables:
@@ -216,9 +291,18 @@ def migrate(path: Path) -> bool:
                     [table]).fetchall()]
                 new_cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
                 common = [c for c in new_cols if c in old_cols]
-                if common:
-                    cols = ", ".join(common)
+                if not common:
+                    continue
+                cols = ", ".join(common)
+                pivoted = [c for c in over if c not in common] if table == "absence_month" else []
+                if pivoted:
+                    con.execute(f"INSERT INTO {table} ({cols}, {', '.join(pivoted)}) "
+                                f"SELECT {', '.join(f'a.{c}' for c in common)}, {', '.join(f'o.{c}' for c in pivoted)} "
+                                f"FROM old.main.{table} a LEFT JOIN _old_over o "
+                                "ON o.skolenhetskod = a.skolenhetskod AND o.manad = a.manad AND o.grupp = a.grupp")
+                else:
                     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM old.main.{table}")
+            con.execute("DROP TABLE IF EXISTS _old_over")
             kept = con.execute("SELECT key, value FROM old.main.meta WHERE key <> 'schema_version'").fetchall()
             con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", kept)
             set_meta(con, schema_version=str(SCHEMA_VERSION),
@@ -235,6 +319,30 @@ def migrate(path: Path) -> bool:
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     return True
+
+
+def _old_threshold_rows(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Make the new file's threshold columns for a file attached as `old`; list those to pivot.
+
+    The old file's thresholds are its absence_month antal_over_<t> columns (version 3 shape)
+    and, when it has the version 0-2 table absence_threshold, that table's troskel_pct values,
+    pivoted into the temp table _old_over (one row per school month, sum per threshold).
+    """
+    ts = set(stored_thresholds(con, database="old"))
+    is_table = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' "
+                           "AND schema_name = 'main' AND table_name = 'absence_threshold'").fetchall()[0][0]
+    rows: list[int] = []
+    if is_table:
+        rows = [int(r[0]) for r in con.execute(
+            "SELECT DISTINCT troskel_pct FROM old.main.absence_threshold ORDER BY 1").fetchall()]
+    ensure_thresholds(con, sorted(ts | set(rows)))
+    if not rows:
+        return []
+    pivot = ", ".join(f"sum(antal_over) FILTER (WHERE troskel_pct = {int(t)}) AS {threshold_column(t)}"
+                      for t in rows)
+    con.execute(f"CREATE TEMP TABLE _old_over AS SELECT skolenhetskod, manad, grupp, {pivot} "
+                "FROM old.main.absence_threshold GROUP BY ALL")
+    return [threshold_column(t) for t in rows]
 
 
 def undo_last_import(path: Path) -> bool:

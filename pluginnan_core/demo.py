@@ -80,8 +80,7 @@ class DemoData:
     schools: pd.DataFrame
     eligibility_school: pd.DataFrame
     eligibility_kommun: pd.DataFrame
-    absence_month: pd.DataFrame
-    absence_threshold: pd.DataFrame
+    absence_month: pd.DataFrame  # thresholds as columns antal_over_<t>, as in schema.sql
     subprojects: pd.DataFrame
     subproject_schools: pd.DataFrame
     subproject_interventions: pd.DataFrame
@@ -240,6 +239,21 @@ def _eligibility(schools: pd.DataFrame, rng: np.random.Generator, boost: pd.Data
 
 def _absence(schools: pd.DataFrame, elig_level: dict[str, float], rng: np.random.Generator,
              effects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(absence_month rows, the same threshold counts as long rows like the view absence_threshold).
+
+    Kept for callers that simulate from the generator's internals (tests/test_evaluate.py); `build`
+    uses `_absence_rows`, which skips the long frame (four million rows at national scale).
+    """
+    absence = _absence_rows(schools, elig_level, rng, effects)
+    over = [c for c in absence.columns if c.startswith(db.THRESHOLD_PREFIX)]
+    long = absence.melt(id_vars=["skolenhetskod", "manad", "grupp"], value_vars=over, var_name="troskel_pct",
+                        value_name="antal_over")
+    long["troskel_pct"] = long["troskel_pct"].str.removeprefix(db.THRESHOLD_PREFIX).astype(int)
+    return absence, long
+
+
+def _absence_rows(schools: pd.DataFrame, elig_level: dict[str, float], rng: np.random.Generator,
+                  effects: pd.DataFrame) -> pd.DataFrame:
     months = [m for lasar in ABSENCE_YEARS for m in reference.school_months(lasar)]
     s, m = len(schools), len(months)
     codes = schools["skolenhetskod"].to_numpy()
@@ -291,19 +305,16 @@ def _absence(schools: pd.DataFrame, elig_level: dict[str, float], rng: np.random
     month_col = np.tile(np.array(months, dtype="datetime64[D]"), s)
     lasar_col = np.tile([reference.lasar_of_month(d) for d in months], s)
     code_col = np.repeat(codes, m)
-    abs_frames, thr = [], []
+    abs_frames = []
     for grupp, rec, over in frames:
         abs_frames.append(pd.DataFrame({
             "skolenhetskod": code_col, "manad": month_col, "lasar": lasar_col, "grupp": grupp,
             **{k: v.ravel() for k, v in rec.items()},
+            **{db.threshold_column(t): v.ravel().astype(int) for t, v in over.items()},
         }))
-        for t, v in over.items():
-            thr.append(pd.DataFrame({"skolenhetskod": code_col, "manad": month_col, "grupp": grupp,
-                                     "troskel_pct": t, "antal_over": v.ravel()}))
     absence = pd.concat(abs_frames, ignore_index=True)
     absence["antal_elever"] = absence["antal_elever"].astype(int)
-    threshold = pd.concat(thr, ignore_index=True)
-    return absence, threshold
+    return absence
 
 
 def _subprojects(schools: pd.DataFrame, elig_level: dict[str, float], rng: np.random.Generator,
@@ -360,15 +371,15 @@ def build(scale: str = "region", seed: int = 2017, effects: Effects | None = Non
     projects, links, kinds, truth = _subprojects(schools, elig_level, rng, effects, n_projects)
     # ... then the data are drawn with the effects in place (same seed, same base levels).
     elig_school, elig_kommun, _ = _eligibility(schools, np.random.default_rng(seed + 1), truth)
-    absence, threshold = _absence(schools, elig_level, rng, truth)
-    return DemoData(schools.drop(columns="ak9"), elig_school, elig_kommun, absence, threshold,
+    absence = _absence_rows(schools, elig_level, rng, truth)
+    return DemoData(schools.drop(columns="ak9"), elig_school, elig_kommun, absence,
                     projects, links, kinds, truth)
 
 
 _TABLES = {
     "schools": "school", "eligibility_school": "eligibility_school",
     "eligibility_kommun": "eligibility_kommun", "absence_month": "absence_month",
-    "absence_threshold": "absence_threshold", "subprojects": "subproject",
+    "subprojects": "subproject",
     "subproject_schools": "subproject_school", "subproject_interventions": "subproject_intervention",
 }
 _WITH_IMPORT_ID = {"eligibility_school", "eligibility_kommun", "absence_month", "subproject"}

@@ -90,13 +90,18 @@ _THRESHOLDS: dict[str, list[int]] = {}
 def thresholds(db: Database) -> list[int]:
     """Absence thresholds (percent) present in the data, e.g. [10, 15, 20, 50].
 
-    Remembered per file: every absence query needs them, and finding them reads the whole
-    threshold column (millions of rows at national scale).
+    A threshold is an antal_over_<t> column (schema version 3); it is present when some school
+    reported it, i.e. its column in the per-kommun table has a value. Remembered per file:
+    every absence query needs them.
     """
     found = _THRESHOLDS.get(db.token)
     if found is None:
-        found = [int(x) for x in db.query("SELECT DISTINCT troskel_pct FROM absence_threshold ORDER BY 1")[
-            "troskel_pct"]]
+        columns = db.query("SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                           "AND schema_name = 'main' AND table_name = 'absence_kommun_month' "
+                           "AND regexp_full_match(column_name, 'antal_over_[0-9]+')")["column_name"].tolist()
+        counts = db.query("SELECT " + ", ".join(f"count({c}) AS {c}" for c in columns)
+                          + " FROM absence_kommun_month").iloc[0] if columns else {}
+        found = sorted(int(c.removeprefix("antal_over_")) for c in columns if counts[c] > 0)
         if len(_THRESHOLDS) > 32:
             _THRESHOLDS.clear()
         _THRESHOLDS[db.token] = found
@@ -170,7 +175,9 @@ def eligibility(db: Database, level: str, ids: Sequence[str] | None = None,
             GROUP BY ALL ORDER BY 2, b.lasar"""
     if ids and level in ("school", "forbund"):
         params.append(list(ids))
-    df = _protected_query(db, sql, params, ELIGIBILITY_MEASURES, level, "lasar")
+    df = _protected_query(db, sql, params, ELIGIBILITY_MEASURES, level, "lasar",
+                          totals=_parent_totals(lambda lv: eligibility(db, lv, None, years), level, "lasar"),
+                          gender_rest=True)
     if ids and level in ("school", "kommun"):
         df = df[df["id"].isin(list(ids))]
     if grupp:
@@ -194,22 +201,26 @@ def _frozen(value: object) -> object:
 
 
 def _protected_query(db: Database, sql: str, params: list, measures: Sequence[str], level: str,
-                     period: str) -> pd.DataFrame:
+                     period: str, totals: Callable[[], pd.DataFrame] | None = None,
+                     gender_rest: bool = False) -> pd.DataFrame:
     """`_protect_levels(db.query(sql, params), ...)`, remembered per database file.
 
     Why: kommun and region figures are protected for all kommuner at once and filtered after,
     so the same protected frame answers every kommun selection; the disclosure pass over all
     partitions is the costly part of a rerun (seconds at national scale). The key holds the
     database token (a swapped-in file never sees old figures); the cache is bounded in bytes,
-    oldest first out, and callers get a copy.
+    oldest first out, and callers get a copy. `totals` gives the withheld parent cells (see
+    `_withheld_totals`), asked only when the frame is not remembered; they follow from the same
+    database and parameters, so the key need not hold them.
     """
-    key = (db.token, min_pupils(), sql, _frozen(params), tuple(measures), level, period)
+    key = (db.token, min_pupils(), sql, _frozen(params), tuple(measures), level, period, gender_rest)
     with _PROTECTED_LOCK:
         hit = _PROTECTED.get(key)
         if hit is not None:
             _PROTECTED.move_to_end(key)
             return hit.copy()
-    df = _protect_levels(db.query(sql, params), measures, level, period)
+    df = _protect_levels(db.query(sql, params), measures, level, period,
+                         totals=totals() if totals is not None else None, gender_rest=gender_rest)
     with _PROTECTED_LOCK:
         _PROTECTED[key] = df
         total = sum(int(f.memory_usage(index=True).sum()) for f in _PROTECTED.values())
@@ -220,7 +231,8 @@ def _protected_query(db: Database, sql: str, params: list, measures: Sequence[st
 
 
 def _routed(fn: Callable[[pd.DataFrame], pd.DataFrame], primary: Callable[[pd.DataFrame], pd.DataFrame],
-            df: pd.DataFrame, keys: list[str], *, parts_only: bool = False) -> pd.DataFrame:
+            df: pd.DataFrame, keys: list[str], *, parts_only: bool = False,
+            total: str | None = None) -> pd.DataFrame:
     """`fn(df)` for a disclosure call whose secondary pass works partition by partition (`keys`).
 
     Why: disclosure's secondary pass visits every partition in Python, seconds for the
@@ -228,14 +240,23 @@ def _routed(fn: Callable[[pd.DataFrame], pd.DataFrame], primary: Callable[[pd.Da
     both withheld and shown rows can change (the pass stops at once on the others). So those
     partitions go through `fn`, and all the others through `primary` (the same rule without the
     secondary pass): the same result, a fraction of the partitions looped over. With
-    `parts_only`, only flickor/pojkar rows form the partitions (protect_groups).
+    `parts_only`, only flickor/pojkar rows form the partitions (protect_groups) and alla is
+    their total. A partition whose total is withheld (alla, or the boolean column `total`) can
+    change too as long as some part is shown, so it goes through `fn` as well.
     """
     n = pd.to_numeric(df["antal_elever"], errors="coerce").astype("float64")
     small = ~(n >= min_pupils())
     rows = df["grupp"].isin(["flickor", "pojkar"]) if parts_only else pd.Series(True, index=df.index)
     key = pd.util.hash_pandas_object(df[keys], index=False)
+    if parts_only:
+        hidden_total = key.isin(set(key[df["grupp"].eq("alla") & small]))
+    elif total is not None and total in df:
+        hidden_total = df[total].eq(True)
+    else:
+        hidden_total = pd.Series(False, index=df.index)
     grouped = small[rows].groupby(key[rows].to_numpy(), sort=False)
     mixed = grouped.transform("any") & ~grouped.transform("all")
+    mixed |= hidden_total[rows].to_numpy() & ~grouped.transform("all")
     hot = key.isin(set(key[rows][mixed.to_numpy()]))
     if hot.all() or not df.index.is_unique:
         return fn(df)
@@ -244,28 +265,94 @@ def _routed(fn: Callable[[pd.DataFrame], pd.DataFrame], primary: Callable[[pd.Da
     return pd.concat([fn(df[hot]), primary(df[~hot])]).loc[df.index]
 
 
-def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, period: str) -> pd.DataFrame:
+def _protect_levels(df: pd.DataFrame, measures: Sequence[str], level: str, period: str,
+                    totals: pd.DataFrame | None = None, gender_rest: bool = False) -> pd.DataFrame:
     """Apply the disclosure rule with the partitions each level belongs to.
 
     flickor/pojkar are parts of alla; schools are parts of their kommun; kommuner of their
     förbund. Each partition gets secondary suppression (see disclosure.protect).
+
+    `totals` holds the parent cells (columns: the parent key, `period`, grupp) that the parent
+    level withholds, from the parent's own protected frame (`_withheld_totals`). Why: the levels
+    are separate tables, but a kommun is still the sum of its schools and a förbund of its
+    kommuner. A kommun figure the kommun table withholds (e.g. as a part of its förbund) must not
+    reappear as the sum of its shown schools, so such a partition keeps a school withheld too.
+    Protection runs top-down (förbund, then kommun, then schools), so each level only adds to
+    what the level above decided and every table agrees on what is withheld.
     """
     if df.empty:
         return protect(df, measures)
     parent = {"school": "kommun_kod", "kommun": "forbund_id"}.get(level)
     df = df.assign(_sizes=pd.to_numeric(df["antal_elever"], errors="coerce"))  # counts before any pass
+    if parent and totals is not None and len(totals):
+        keys = [parent, period, "grupp"]
+        gone = totals[keys].drop_duplicates().assign(_total_withheld=True)
+        flag = df[keys].merge(gone, how="left", on=keys)["_total_withheld"].eq(True).to_numpy()
+        df = df.assign(_total_withheld=flag)
+    if gender_rest:
+        df = _withhold_small_rest(df, period)
+    total = "_total_withheld" if "_total_withheld" in df else None
     withheld = -1
     for _ in range(20):  # a cell withheld in one partition can expose another: repeat until stable
         df = _routed(lambda d: protect_groups(d, measures, keys=["id", period], sizes="_sizes"),
                      lambda d: protect(d, measures), df, ["id", period], parts_only=True)
         if parent:
-            df = _routed(lambda d: protect(d, measures, partition_by=[parent, period, "grupp"], sizes="_sizes"),
-                         lambda d: protect(d, measures), df, [parent, period, "grupp"])
+            df = _routed(lambda d: protect(d, measures, partition_by=[parent, period, "grupp"], sizes="_sizes",
+                                           total_withheld=total),
+                         lambda d: protect(d, measures), df, [parent, period, "grupp"], total=total)
         now = int(df["antal_elever"].isna().sum())
         if now == withheld:
             break
         withheld = now
-    return df.drop(columns="_sizes")
+    return df.drop(columns=["_sizes", "_total_withheld"], errors="ignore")
+
+
+#: level -> (the level of its totals, the column naming the total in a part's row)
+_PARENT_LEVEL = {"school": ("kommun", "kommun_kod"), "kommun": ("forbund", "forbund_id")}
+
+
+def _parent_totals(fetch: Callable[[str], pd.DataFrame], level: str, period: str
+                   ) -> Callable[[], pd.DataFrame] | None:
+    """The withheld cells of `level`'s parent level, fetched (protected, every entity) only when asked."""
+    if level not in _PARENT_LEVEL:
+        return None
+    parent_level, column = _PARENT_LEVEL[level]
+    return lambda: _withheld_totals(fetch(parent_level), column, period)
+
+
+def _withhold_small_rest(df: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Withhold flickor and pojkar of a computed total whose alla holds 1-9 pupils more than they do.
+
+    Why: a total the dashboard computes (förbund, region, a kommun from its schools) sums the members
+    with a count; a member whose flickor Skolverket withheld ('..') is in alla but not in flickor, so
+    alla − flickor − pojkar is the pupils of such members. If that is under the limit it is a small
+    figure by subtraction; with flickor and pojkar withheld it is one of three unknowns. Only for
+    exact counts (eligibility): rounded monthly averages would differ by one without any such member.
+    Published figures (kalla 'publicerad') are Skolverket's own: alla is their flickor + pojkar.
+    """
+    if "niva" not in df or df["niva"].eq("school").all():
+        return df
+    computed = df["niva"].isin(["forbund", "region"])  # always sums; a kommun only when not published
+    if "kalla" in df:
+        computed |= df["kalla"].ne("publicerad") & df["niva"].eq("kommun")
+    sizes = df["_sizes"].where(computed)
+    wide = sizes.groupby([df["id"], df[period], df["grupp"]], dropna=False).sum(min_count=1).unstack("grupp")
+    if not {"alla", "flickor", "pojkar"} <= set(wide.columns):
+        return df
+    rest = wide["alla"] - wide["flickor"].fillna(0) - wide["pojkar"].fillna(0)
+    small = rest[(rest > 0) & (rest < min_pupils())]
+    if small.empty:
+        return df
+    hit = pd.MultiIndex.from_arrays([df["id"], df[period]]).isin(small.index) & df["grupp"].isin(["flickor", "pojkar"])
+    return df.assign(antal_elever=df["antal_elever"].where(~(hit & computed.to_numpy())))
+
+
+def _withheld_totals(frame: pd.DataFrame, parent: str, period: str) -> pd.DataFrame:
+    """The cells of a parent level's protected frame that it withholds, keyed as its parts see them
+    (`parent` = the parts' column naming the parent, e.g. kommun_kod for schools)."""
+    rows = frame[frame["antal_elever"].isna()]
+    return pd.DataFrame({parent: rows["id"].to_numpy(), period: rows[period].to_numpy(),
+                         "grupp": rows["grupp"].to_numpy()})
 
 
 # --------------------------------------------------------------------------- absence
@@ -293,10 +380,10 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
     threshold t: share of pupils whose absence that month was at least t percent. For a läsår,
     antal_elever is the average monthly number of pupils and shares average over its months.
 
-    Why two sources: school figures sum absence_month and pivot absence_threshold for the
-    asked kommuner' schools; kommun, förbund and region figures sum the per-kommun tables
-    (absence_kommun_month / absence_kommun_threshold, kept by db.refresh_derived), a few
-    hundred thousand rows instead of every school's millions, with the same result.
+    Why two sources: school figures sum absence_month (thresholds are its antal_over_<t>
+    columns) for the asked kommuner' schools; kommun, förbund and region figures sum the
+    per-kommun table (absence_kommun_month, kept by db.refresh_derived), a few hundred thousand
+    rows instead of every school's millions, with the same result.
     """
     if level not in LEVELS or period not in ("manad", "lasar"):
         raise ValueError(f"unknown level/period {level!r}/{period!r}")
@@ -315,27 +402,25 @@ def absence(db: Database, level: str, ids: Sequence[str] | None = None, *, perio
         where.append("a.manad IN (SELECT unnest(?::DATE[]))")
         params.append(list(months))
     ts = thresholds(db)
+
+    def parent(lv: str) -> pd.DataFrame:  # the level above, same periods (its withheld cells are totals)
+        return absence(db, lv, None, period=period, years=years, months=months)
+
     if level != "school":
         sql = _absence_kommun_sql(level, period, where, ts)
-        return _absence_result(db, sql, params, level, period, ids, grupp, ts)
-    t_where = ""
-    if ids and level == "school":  # only the schools joined below: the pivot need not read the whole table
-        t_where = (f"WHERE skolenhetskod IN (SELECT skolenhetskod FROM school WHERE kommun_kod IN "
-                   f"({_SCHOOL_KOMMUNER}))")
-        params.insert(0, list(ids))
-    pivot = "".join(f", sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
-    school_thresholds = f"SELECT skolenhetskod, manad, grupp{pivot} FROM absence_threshold {t_where} GROUP BY ALL"
-    sql = _absence_sql(level, period, where, ts, thresholds=school_thresholds,
+        return _absence_result(db, sql, params, level, period, ids, grupp, ts, parent=parent)
+    sql = _absence_sql(level, period, where, ts,
                        source="absence_month a JOIN school s USING (skolenhetskod) "
-                              "JOIN kommun k ON k.kommun_kod = s.kommun_kod",
-                       match="t.skolenhetskod = a.skolenhetskod")
-    return _absence_result(db, sql, params, level, period, ids, grupp, ts)
+                              "JOIN kommun k ON k.kommun_kod = s.kommun_kod")
+    return _absence_result(db, sql, params, level, period, ids, grupp, ts, parent=parent)
 
 
 def _absence_result(db: Database, sql: str, params: list, level: str, period: str, ids: Sequence[str] | None,
-                    grupp: str | None, ts: Sequence[int]) -> pd.DataFrame:
+                    grupp: str | None, ts: Sequence[int], *,
+                    parent: Callable[[str], pd.DataFrame] | None = None) -> pd.DataFrame:
     values = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in ts)]
-    df = _protected_query(db, sql, params, values, level, period)
+    df = _protected_query(db, sql, params, values, level, period,
+                          totals=_parent_totals(parent, level, period) if parent is not None else None)
     if ids and level in ("school", "kommun"):
         df = df[df["id"].isin(list(ids))]
     if grupp:
@@ -344,36 +429,34 @@ def _absence_result(db: Database, sql: str, params: list, level: str, period: st
 
 
 def _kommun_thresholds(ts: Sequence[int]) -> str:
-    """absence_kommun_threshold pivoted per kommun, month and group: one over_<t> column per threshold."""
-    pivot = "".join(f", sum(antal_over) FILTER (WHERE troskel_pct = {t}) AS over_{t}" for t in ts)
-    return f"SELECT kommun_kod, manad, grupp{pivot} FROM absence_kommun_threshold GROUP BY ALL"
+    """Threshold counts per kommun, month and group (one over_<t> column per threshold), to join on
+    (kommun_kod, manad, grupp): the per-kommun table's antal_over_<t> columns (one row per key)."""
+    over = "".join(f", antal_over_{int(t)} AS over_{int(t)}" for t in ts)
+    return f"SELECT kommun_kod, manad, grupp{over} FROM absence_kommun_month"
 
 
 def _absence_kommun_sql(level: str, period: str, where: list[str], ts: Sequence[int]) -> str:
-    """`absence` above school level, from the per-kommun tables (same columns and sums)."""
-    return _absence_sql(level, period, where, ts, thresholds=_kommun_thresholds(ts),
-                        source="absence_kommun_month a JOIN kommun k ON k.kommun_kod = a.kommun_kod",
-                        match="t.kommun_kod = a.kommun_kod")
+    """`absence` above school level, from the per-kommun table (same columns and sums)."""
+    return _absence_sql(level, period, where, ts,
+                        source="absence_kommun_month a JOIN kommun k ON k.kommun_kod = a.kommun_kod")
 
 
-def _absence_sql(level: str, period: str, where: list[str], ts: Sequence[int], *, thresholds: str, source: str,
-                 match: str) -> str:
+def _absence_sql(level: str, period: str, where: list[str], ts: Sequence[int], *, source: str) -> str:
     """The one shape of every `absence` query: sum minutes, pupils and threshold counts per entity,
-    period and group, then rates. `thresholds` pivots the threshold rows (one over_<t> column per
-    threshold), `source` is the month rows joined to kommun as `k`, `match` joins the two."""
+    period and group, then rates. `source` is the month rows as `a` (absence_month or
+    absence_kommun_month: both carry antal_over_<t> per threshold) joined to kommun as `k`."""
     key, name, extra = _absence_key(level)
-    over = "".join(f", sum(t.over_{t}) AS over_{t}" for t in ts)
+    over = "".join(f", sum(a.antal_over_{int(t)}) AS over_{int(t)}" for t in ts)
     shares = "".join(f", 100.0 * over_{t} / nullif(pupil_months, 0) AS andel_over_{t}" for t in ts)
     n_months = "count(DISTINCT a.manad)" if period == "lasar" else "1"
     return f"""
-        WITH t AS ({thresholds}), agg AS (
+        WITH agg AS (
             SELECT '{level}' AS niva, {key} AS id, {name} AS namn, {extra}, a.{period} AS period, a.grupp,
                    sum(a.antal_elever) AS pupil_months, {n_months} AS n_months,
                    sum(a.schemalagd_min) AS sched, sum(a.franvaro_min) AS fr,
                    sum(a.giltig_min) AS gi, sum(a.ogiltig_min) AS og{over}
             FROM {source}
             LEFT JOIN forbund f ON f.forbund_id = k.forbund_id
-            LEFT JOIN t ON {match} AND t.manad = a.manad AND t.grupp = a.grupp
             WHERE {' AND '.join(where)}
             GROUP BY ALL
         )
@@ -587,7 +670,8 @@ def absence_selection_month(db: Database, kommuner: Sequence[str], years: Sequen
     if len(kommuner) == 1:
         return absence(db, "kommun", list(kommuner), period="manad", years=years)
     ts = thresholds(db)
-    shares = ", ".join(f"100.0 * sum(t.over_{t}) / nullif(sum(a.antal_elever), 0) AS andel_over_{t}" for t in ts)
+    shares = ", ".join(f"100.0 * sum(a.antal_over_{int(t)}) / nullif(sum(a.antal_elever), 0) AS andel_over_{int(t)}"
+                       for t in ts)
     where, params = ["a.kommun_kod IN (SELECT unnest(?::VARCHAR[]))"], [list(kommuner) or ["-"]]
     if years:
         where.append("a.lasar IN (SELECT unnest(?::VARCHAR[]))")
@@ -597,14 +681,12 @@ def absence_selection_month(db: Database, kommuner: Sequence[str], years: Sequen
     params.append(_shown_members(absence(db, "kommun", None, period="manad", years=years), kommuner, "manad"))
     raw = db.query(
         f"""
-        WITH t AS ({_kommun_thresholds(ts)})
         SELECT 'urval' AS id, a.manad, a.grupp, sum(a.antal_elever)::INTEGER AS antal_elever,
                100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
                100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
                100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct
                {', ' + shares if ts else ''}
         FROM absence_kommun_month a
-        LEFT JOIN t ON t.kommun_kod = a.kommun_kod AND t.manad = a.manad AND t.grupp = a.grupp
         WHERE {' AND '.join(where)}
         GROUP BY ALL ORDER BY a.manad
         """,

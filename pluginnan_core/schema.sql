@@ -120,26 +120,37 @@ CREATE TABLE absence_month (
     giltig_min      DOUBLE NOT NULL CHECK (giltig_min >= 0),
     ogiltig_min     DOUBLE NOT NULL CHECK (ogiltig_min >= 0),
     import_id       INTEGER NOT NULL,
+    antal_over_10   INTEGER CHECK (antal_over_10 >= 0),
+    antal_over_15   INTEGER CHECK (antal_over_15 >= 0),
+    antal_over_20   INTEGER CHECK (antal_over_20 >= 0),
+    antal_over_50   INTEGER CHECK (antal_over_50 >= 0),
     CHECK (franvaro_min <= schemalagd_min + 0.5),
     CHECK (abs(giltig_min + ogiltig_min - franvaro_min) <= 0.5 + 0.001 * franvaro_min)
 );
-COMMENT ON TABLE absence_month IS 'Absence per school, month and group, aggregated from the schools'' own systems. Rates are minutes / scheduled minutes (view absence_rates). One row per (skolenhetskod, manad, grupp): the importers check that, there is no key index (it made loading a million rows several times slower).';
+COMMENT ON TABLE absence_month IS 'Absence per school, month and group, aggregated from the schools'' own systems. Rates are minutes / scheduled minutes (view absence_rates). One row per (skolenhetskod, manad, grupp): the importers check that, there is no key index (it made loading a million rows several times slower). Pupils at or above each absence threshold are the antal_over_<t> columns (schema version 3; view absence_threshold gives them as rows).';
 COMMENT ON COLUMN absence_month.antal_elever IS 'Pupils behind the figures; fewer than 10 are never shown.';
 COMMENT ON COLUMN absence_month.schemalagd_min IS 'Scheduled lesson minutes, summed over the pupils.';
+COMMENT ON COLUMN absence_month.antal_over_10 IS 'Pupils whose absence that month was at least 10 % of their scheduled time; NULL when the source did not report it.';
+COMMENT ON COLUMN absence_month.antal_over_15 IS 'Pupils whose absence that month was at least 15 % of their scheduled time; NULL when the source did not report it.';
+COMMENT ON COLUMN absence_month.antal_over_20 IS 'Pupils whose absence that month was at least 20 % of their scheduled time; NULL when the source did not report it.';
+COMMENT ON COLUMN absence_month.antal_over_50 IS 'Pupils whose absence that month was at least 50 % of their scheduled time; NULL when the source did not report it.';
 
-CREATE TABLE absence_threshold (
-    skolenhetskod VARCHAR NOT NULL,
-    manad         DATE NOT NULL,
-    grupp         VARCHAR NOT NULL CHECK (grupp IN ('alla', 'flickor', 'pojkar')),
-    troskel_pct   INTEGER NOT NULL CHECK (troskel_pct BETWEEN 1 AND 100),
-    antal_over    INTEGER NOT NULL CHECK (antal_over >= 0)
-);
-COMMENT ON TABLE absence_threshold IS 'Pupils whose absence that month was at or above troskel_pct percent (10, 15, 20, 50 by default; thresholds are data, not columns). One row per (skolenhetskod, manad, grupp, troskel_pct), checked by the importers (no key index, as absence_month).';
+-- The thresholds (10, 15, 20, 50 % by default) are columns antal_over_<t>: one row per school
+-- month instead of one per threshold keeps a million-row import to a million rows. A file or
+-- an export configured with another threshold t (1-100) adds the column antal_over_<t> to
+-- absence_month and absence_kommun_month (db.ensure_thresholds). This view gives every
+-- threshold column back as rows, for analysts and for code written against the version 2 table.
+CREATE VIEW absence_threshold AS
+SELECT skolenhetskod, manad, grupp, CAST(substr(troskel, 12) AS INTEGER) AS troskel_pct, antal_over
+FROM (UNPIVOT (SELECT skolenhetskod, manad, grupp, COLUMNS('^antal_over_\d+$') FROM absence_month)
+      ON COLUMNS('^antal_over_\d+$') INTO NAME troskel VALUE antal_over);
+COMMENT ON VIEW absence_threshold IS 'absence_month''s antal_over_<t> columns as rows: one per (skolenhetskod, manad, grupp, troskel_pct) with a reported count (the version 2 table of this name, now a view).';
 
--- Derived tables: absence summed per kommun, rebuilt from absence_month, absence_threshold and
--- school by db.refresh_derived at the end of every write (imports, demo, migration), in the same
--- copy of the file, so they never disagree with the school rows. Kommun, förbund and region
--- figures read these instead of summing every school's rows on each page view.
+-- Derived table: absence summed per kommun, rebuilt from absence_month and school by
+-- db.refresh_derived at the end of every write (imports rebuild only the kommun months they
+-- touched; demo and migration rebuild all), in the same copy of the file, so it never disagrees
+-- with the school rows. Kommun, förbund and region figures read it instead of summing every
+-- school's rows on each page view.
 CREATE TABLE absence_kommun_month (
     kommun_kod      VARCHAR NOT NULL,
     manad           DATE NOT NULL,
@@ -149,19 +160,18 @@ CREATE TABLE absence_kommun_month (
     schemalagd_min  DOUBLE NOT NULL,
     franvaro_min    DOUBLE NOT NULL,
     giltig_min      DOUBLE NOT NULL,
-    ogiltig_min     DOUBLE NOT NULL
+    ogiltig_min     DOUBLE NOT NULL,
+    antal_over_10   BIGINT,
+    antal_over_15   BIGINT,
+    antal_over_20   BIGINT,
+    antal_over_50   BIGINT
 );
-COMMENT ON TABLE absence_kommun_month IS 'Derived (do not edit; rebuilt on every write): absence_month summed over the schools of each kommun (school.kommun_kod), per month, läsår and group. antal_elever is the sum of the schools'' pupils that month.';
+COMMENT ON TABLE absence_kommun_month IS 'Derived (do not edit; rebuilt on every write): absence_month summed over the schools of each kommun (school.kommun_kod), per month, läsår and group. antal_elever is the sum of the schools'' pupils that month; antal_over_<t> the sum of the schools'' counts at or above threshold t (NULL when no school reported it).';
 COMMENT ON COLUMN absence_kommun_month.antal_elever IS 'Pupils in the kommun''s schools that month (sum over schools); fewer than 10 are never shown.';
-
-CREATE TABLE absence_kommun_threshold (
-    kommun_kod    VARCHAR NOT NULL,
-    manad         DATE NOT NULL,
-    grupp         VARCHAR NOT NULL,
-    troskel_pct   INTEGER NOT NULL,
-    antal_over    BIGINT NOT NULL
-);
-COMMENT ON TABLE absence_kommun_threshold IS 'Derived (do not edit; rebuilt on every write): absence_threshold summed over the schools of each kommun, counting only school months that have an absence_month row (as the kommun figures always did). Thresholds stay rows, as in absence_threshold; the läsår is that of the month (absence_kommun_month.lasar).';
+COMMENT ON COLUMN absence_kommun_month.antal_over_10 IS 'Pupils in the kommun''s schools at or above 10 % absence that month (sum over the schools that reported it).';
+COMMENT ON COLUMN absence_kommun_month.antal_over_15 IS 'Pupils in the kommun''s schools at or above 15 % absence that month (sum over the schools that reported it).';
+COMMENT ON COLUMN absence_kommun_month.antal_over_20 IS 'Pupils in the kommun''s schools at or above 20 % absence that month (sum over the schools that reported it).';
+COMMENT ON COLUMN absence_kommun_month.antal_over_50 IS 'Pupils in the kommun''s schools at or above 50 % absence that month (sum over the schools that reported it).';
 
 CREATE TABLE intervention_type (
     code    VARCHAR PRIMARY KEY,

@@ -109,3 +109,28 @@ def test_copy_of_database_opens_in_plain_duckdb(tmp_path: Path) -> None:
     comment = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'eligibility_school'").fetchall()
     con.close()
     assert "Årskurs 9" in comment[0][0]
+
+
+def test_threshold_columns_are_added_once_with_a_comment_and_checked(tmp_path: Path) -> None:
+    """Thresholds are columns (schema 3); one a file brings that the table lacks becomes a new column."""
+    path = _new_db(tmp_path / "a.duckdb")
+    with db.writing(path) as con:
+        assert db.stored_thresholds(con) == [10, 15, 20, 50]
+        assert db.ensure_thresholds(con, [12, 10]) == [12]
+        assert db.ensure_thresholds(con, (12,)) == []
+    for bad in (0, 101, -5):
+        with pytest.raises(ValueError):
+            db.threshold_column(bad)
+    con = duckdb.connect(str(path), read_only=True)
+    comments = dict(con.execute("SELECT table_name || '.' || column_name, comment FROM duckdb_columns() "
+                                "WHERE column_name LIKE 'antal_over_%' AND NOT internal AND table_name IN "
+                                "('absence_month', 'absence_kommun_month')").fetchall())
+    con.close()
+    assert set(comments) == {f"{t}.antal_over_{x}" for t in ("absence_month", "absence_kommun_month")
+                             for x in (10, 12, 15, 20, 50)}
+    assert all(comments.values()) and "12 %" in comments["absence_month.antal_over_12"]
+    snapshot = db.Database(path)
+    assert snapshot.meta["schema_version"] == "3"
+    assert list(snapshot.query("DESCRIBE absence_threshold")["column_name"]) == [
+        "skolenhetskod", "manad", "grupp", "troskel_pct", "antal_over"]
+    snapshot.close()

@@ -58,12 +58,13 @@ def test_the_databases_really_have_small_groups(small_dbs) -> None:
 
 
 #: derandomize: the same selections on every run, so CI's verdict does not depend on the draw;
-#: benchmarks/trust.py draws fresh ones. KNOWN LEAK, not fixed: a random draw on 22 November made
-#: test_no_figure_can_be_recovered_as_a_total_minus_its_parts fail on the small-school demo (seed
-#: 11): kommun 1447's flickor figures for 2024/25 (5 pupils, withheld) followed by subtraction from
-#: figures shown across the drawn selections (alla minus a derived pojkar; the kommun and school
-#: tables withhold both). Likely route: multi-kommun or förbund totals, which are not yet protected
-#: against subtraction across selections.
+#: benchmarks/trust.py draws fresh ones. FIXED LEAK (found by a random draw on 22 November, small-
+#: school demo, seed 11): kommun 1447's flickor for 2024/25 (5 pupils) followed by subtraction. Route:
+#: the kommun table withheld 1446's and 1498's pojkar as parts of Skaraborg, but the school table
+#: showed their only schools' pojkar; Skaraborg pojkar minus the shown kommuner then gave 1447's
+#: pojkar, and 1447's alla minus that its flickor. The core now protects the levels top-down (a
+#: total withheld in its own table keeps a part withheld in the table of its parts, alla included);
+#: tests/test_disclosure_regression.py replays the route with explicit selections.
 @settings(max_examples=EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.data())

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import reference
+from .. import db, reference
 from . import Batch, Context, Kind, register, school_name_key
 from . import validate as v
 
@@ -398,7 +398,7 @@ def _months(df: pd.DataFrame, fields: dict[str, str], table: v.Table, file: str,
 # --------------------------------------------------------------------------- the parser
 
 def parse(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | None:
-    """Pupil rows -> absence_month (alla/flickor/pojkar) and absence_threshold rows."""
+    """Pupil rows -> absence_month rows (alla/flickor/pojkar) with the threshold counts as columns."""
     p = ctx.problems
     found = _table(name, raw, ctx)
     if found is None:
@@ -428,7 +428,7 @@ def parse(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | None:
     if frame.empty:
         p.add(file, "no_rows")
         return None
-    month_rows, threshold_rows = aggregate(frame, thresholds())
+    month_rows = aggregate(frame, thresholds())
     if "arskurs" in fields:
         grades = df[fields["arskurs"]].fillna("").astype(str).str.extract(r"(\d)")[0].dropna().astype(int)
         if len(grades):
@@ -437,7 +437,7 @@ def parse(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | None:
     notes.append(f"{file}: {frame['pupil'].nunique()} elever på {month_rows['skolenhetskod'].nunique()} skolor, "
                  f"{spans[0]:%Y-%m}–{spans[-1]:%Y-%m}; sammanräknat till {len(month_rows)} rader. "
                  "Inga personuppgifter sparas.")
-    return Batch({"absence_month": month_rows, "absence_threshold": threshold_rows}, source=SOURCE, notes=notes)
+    return Batch({"absence_month": month_rows}, source=SOURCE, notes=notes)
 
 
 def _minutes(df: pd.DataFrame, fields: dict[str, str], file: str, ctx: Context) -> dict[str, pd.Series] | None:
@@ -522,32 +522,28 @@ def _per_pupil(frame: pd.DataFrame, file: str, ctx: Context) -> pd.DataFrame | N
         giltig_min=("giltig_min", "sum"), ogiltig_min=("ogiltig_min", "sum"))
 
 
-def aggregate(pupils: pd.DataFrame, limits: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Pupil-month rows -> absence_month rows per group and absence_threshold counts.
+def aggregate(pupils: pd.DataFrame, limits: tuple[int, ...]) -> pd.DataFrame:
+    """Pupil-month rows -> absence_month rows per group, one antal_over_<t> column per threshold t.
 
     A pupil counts above a threshold when absent minutes / scheduled minutes >= threshold %.
     Pupils with no kön are in 'alla' only.
     """
     pupils = pupils.assign(pct=100 * pupils["franvaro_min"] / pupils["schemalagd_min"])
+    over = {db.threshold_column(limit): pupils["pct"] >= limit - 1e-9 for limit in sorted(set(limits))}
+    pupils = pupils.assign(**over)
     groups = [pupils.assign(grupp="alla"), pupils[pupils["kon"].notna()].assign(grupp=pupils["kon"])]
     both = pd.concat(groups, ignore_index=True)
     keys = ["skolenhetskod", "manad", "grupp"]
     agg = both.groupby(keys, as_index=False).agg(
         antal_elever=("pupil", "nunique"), schemalagd_min=("schemalagd_min", "sum"),
-        franvaro_min=("franvaro_min", "sum"), giltig_min=("giltig_min", "sum"), ogiltig_min=("ogiltig_min", "sum"))
+        franvaro_min=("franvaro_min", "sum"), giltig_min=("giltig_min", "sum"), ogiltig_min=("ogiltig_min", "sum"),
+        **{col: (col, "sum") for col in over})
     agg["manad"] = pd.to_datetime(agg["manad"])
     agg["lasar"] = [reference.lasar_of_month(m.date()) for m in agg["manad"]]
-    month_rows = agg[["skolenhetskod", "manad", "lasar", "grupp", "antal_elever", "schemalagd_min",
-                      "franvaro_min", "giltig_min", "ogiltig_min"]]
-    counts = []
-    for limit in limits:
-        over = both.assign(over=(both["pct"] >= limit - 1e-9)).groupby(keys, as_index=False)["over"].sum()
-        counts.append(over.assign(troskel_pct=limit).rename(columns={"over": "antal_over"}))
-    threshold_rows = pd.concat(counts, ignore_index=True)
-    threshold_rows["manad"] = pd.to_datetime(threshold_rows["manad"])
-    threshold_rows["antal_over"] = threshold_rows["antal_over"].astype(int)
-    return month_rows.reset_index(drop=True), threshold_rows[["skolenhetskod", "manad", "grupp", "troskel_pct",
-                                                              "antal_over"]]
+    for col in over:
+        agg[col] = agg[col].astype(int)
+    return agg[["skolenhetskod", "manad", "lasar", "grupp", "antal_elever", "schemalagd_min",
+                "franvaro_min", "giltig_min", "ogiltig_min", *over]].reset_index(drop=True)
 
 
 def _detect(name: str, raw: bytes) -> int:

@@ -27,7 +27,6 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "eligibility_school": ("Behörighet per skola", "Eligibility per school"),
     "eligibility_kommun": ("Behörighet per kommun", "Eligibility per municipality"),
     "absence_month": ("Frånvaro per skola och månad", "Absence per school and month"),
-    "absence_threshold": ("Elever över frånvarogränserna", "Pupils above the absence thresholds"),
     "subproject": ("Delprojekt", "Sub-projects"),
     "subproject_school": ("Delprojektens skolor", "Sub-project schools"),
     "subproject_intervention": ("Delprojektens insatser", "Sub-project interventions"),
@@ -125,9 +124,12 @@ class _Existing:
         self.snapshot = db.Database(path) if path.exists() else None
 
     def rows(self, table: str, columns: Sequence[str]) -> pd.DataFrame:
+        """The stored `columns`; one the table lacks (a threshold new to this file) reads as NULL."""
         if self.snapshot is None:
             return pd.DataFrame(columns=list(columns))
-        return self.snapshot.query(f"SELECT {', '.join(columns)} FROM {table}")
+        have = set(self.snapshot.query(f"DESCRIBE {table}")["column_name"])
+        select = [c if c in have else f"NULL AS {c}" for c in columns]
+        return self.snapshot.query(f"SELECT {', '.join(select)} FROM {table}")
 
     def close(self) -> None:
         if self.snapshot is not None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import reference
+from .. import db, reference
 from . import Batch, Context, Kind, Staged, register, stage_name
 from . import validate as v
 
@@ -114,11 +114,15 @@ _NUM = "regexp_replace(coalesce({c}, ''), '[\\x{{00A0}}\\x{{202F}} ]', '', 'g')"
 def _sql_number(col: str) -> str:
     """validate.parse_number in SQL: NULL unless the whole cell is a plain Swedish number.
 
-    Plain digits (nearly every cell of a generated file) take the cheap first branch; the
-    second, like parse_number, takes at most 30 characters once spaces are gone.
+    Plain digits (nearly every cell of a generated file) take the cheap first branch: a cell
+    that is exactly how DuckDB writes the whole number it casts to (no sign, space, exponent,
+    underscore, hex or leading zero) is that number, and this test costs less than a regular
+    expression. The second branch, like parse_number, takes at most 30 characters once spaces
+    are gone.
     """
     cleaned = f"replace({_NUM.format(c=col)}, ',', '.')"
-    return (f"CASE WHEN regexp_full_match({col}, '[0-9]{{1,15}}') THEN CAST({col} AS DOUBLE) "
+    whole = f"TRY_CAST({col} AS UBIGINT)"
+    return (f"CASE WHEN {whole}::VARCHAR = {col} THEN {whole}::DOUBLE "
             f"WHEN length({cleaned}) <= 30 AND regexp_full_match({cleaned}, '[-+]?[0-9]+([.][0-9]+)?') "
             f"THEN TRY_CAST({cleaned} AS DOUBLE) END")
 
@@ -137,8 +141,9 @@ def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
     vouch for (quotes, blank lines, an .xlsx copy, other columns, a line near the length limit),
     returns None and the ordinary path reads the file and words the messages.
 
-    The rows stay in `con` (the import's staging instance, see importers.Staged): absence_month
-    and absence_threshold are returned as SQL over the staged table, never as pandas frames.
+    The rows stay in `con` (the import's staging instance, see importers.Staged): absence_month,
+    thresholds included as antal_over_<t> columns, is returned as SQL over the staged table,
+    never as a pandas frame.
     """
     import duckdb
 
@@ -152,90 +157,107 @@ def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
     extra = [c for c in header if c not in ABSENCE_COLS]
     if (sorted(header) != sorted({*ABSENCE_COLS, *extra}) or len(header) != len(set(header))
             or any(not (c.startswith(THRESHOLD_PREFIX) and c.removeprefix(THRESHOLD_PREFIX).isdigit()
-                        and 1 <= int(c.removeprefix(THRESHOLD_PREFIX)) <= 100) for c in extra)):
+                        and 1 <= int(c.removeprefix(THRESHOLD_PREFIX)) <= 100) for c in extra)
+            or len({int(c.removeprefix(THRESHOLD_PREFIX)) for c in extra}) != len(extra)):
         return None
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     con = con if con is not None else duckdb.connect()
     stage = stage_name("absence")
-    n, maps, groups = (f"memory.main.{stage}{suffix}" for suffix in ("", "_maps", "_groups"))
+    n, maps = (f"memory.main.{stage}{suffix}" for suffix in ("", "_maps"))
     accepted = False
     try:
-        con.execute("SET preserve_insertion_order = true")  # rowid is the file's line order below
         types = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
         counts = ["antal_elever", *extra]
         nums = ", ".join(f"{_sql_number(c)} AS {c}" for c in [*counts, *_MINUTES])
-        # max_line_size: DuckDB refuses any line of MAX_LINE_CHARS bytes or more, so every line it
-        # reads is shorter than the ordinary path's limit in characters (a longer one goes there).
-        con.execute(f"""CREATE TABLE {n} AS SELECT {', '.join(_TEXT_COLS)}, {nums}
-                        FROM read_csv(?, delim=';', header=true, quote='', escape='', columns={{{types}}},
-                                      strict_mode=true, null_padding=false, encoding='utf-8',
-                                      max_line_size={v.MAX_LINE_CHARS})""", [str(path)])
+
+        def stage(ordered: bool) -> None:
+            """The file as a table. Unordered, DuckDB reads it in parallel (about half the time on two
+            cores); `ordered` keeps the file's line order as rowid (needed below only for a school
+            spelled two ways). max_line_size: DuckDB refuses any line of MAX_LINE_CHARS bytes or
+            more, so every line it reads is shorter than the ordinary path's limit in characters."""
+            con.execute(f"SET preserve_insertion_order = {str(ordered).lower()}")
+            con.execute(f"""CREATE OR REPLACE TABLE {n} AS SELECT {', '.join(_TEXT_COLS)}, {nums}
+                            FROM read_csv(?, delim=';', header=true, quote='', escape='', columns={{{types}}},
+                                          strict_mode=true, null_padding=false, encoding='utf-8',
+                                          max_line_size={v.MAX_LINE_CHARS})""", [str(path)])
+
+        def school_rows(ordered: bool) -> pd.DataFrame:
+            """Distinct school columns, in the order of their last line when `ordered`."""
+            return con.execute("SELECT coalesce(skolenhetskod, '') AS skolenhetskod, "
+                               "coalesce(kommun_kod, '') AS kommun_kod, coalesce(skola, '') AS skola, "
+                               f"coalesce(huvudman, '') AS huvudman, max(rowid) AS _last FROM {n} GROUP BY ALL "
+                               f"ORDER BY {'_last' if ordered else 'ALL'}").df().assign(_line=0)
+
+        stage(ordered=False)
         bad = " OR ".join([*(f"{c} IS NULL OR {c} < 0 OR {c} <> floor({c})" for c in counts),
                            *(f"{c} IS NULL OR {c} < 0" for c in _MINUTES),
                            "franvaro_min > schemalagd_min + 0.5",
                            "abs(giltig_min + ogiltig_min - franvaro_min) > 0.5 + 0.001 * franvaro_min",
                            *(f"{c} > antal_elever" for c in extra)])
-        n_rows, n_bad = con.execute(f"SELECT count(*), count(*) FILTER (WHERE {bad}) FROM {n}").fetchall()[0]
-        if n_rows == 0 or n_rows != lines - 1 or n_bad:
-            return None  # blank lines, a problem or other irregularities: the ordinary path words them
+        # One pass over the rows for every check that needs them all: rows breaking a rule, duplicate
+        # keys (counted by a 64-bit hash: a collision can only send the file to the ordinary path,
+        # which then finds no duplicate), and the few distinct months and groups.
+        n_rows, n_bad, n_keys, month_values, group_values = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {bad}), count(DISTINCT hash(skolenhetskod, manad, grupp)), "
+            f"list(DISTINCT coalesce(manad, '')), list(DISTINCT coalesce(grupp, '')) FROM {n}").fetchall()[0]
+        if n_rows == 0 or n_rows != lines - 1 or n_bad or n_keys != n_rows:
+            return None  # blank lines, a problem, duplicate rows: the ordinary path words them
         # Text columns: the distinct values go through the same validate functions as the slow path.
         problems = v.Problems()
-        distinct = con.execute("SELECT coalesce(skolenhetskod, '') AS skolenhetskod, "
-                               "coalesce(kommun_kod, '') AS kommun_kod, coalesce(skola, '') AS skola, "
-                               f"coalesce(huvudman, '') AS huvudman, max(rowid) AS _last FROM {n} "
-                               "GROUP BY ALL ORDER BY _last").df()
-        distinct["_line"] = 0
+        distinct = school_rows(ordered=False)
         v.codes(distinct, "skolenhetskod", name, problems, "skolenhetskod")
         v.codes(distinct, "kommun_kod", name, problems, "kommun")
         v.check_text(distinct, "skola", name, problems)
         huvudman = v.choice(distinct, "huvudman", name, problems, v.HUVUDMAN_CHOICES)
-        months = pd.DataFrame({"manad": [r[0] for r in con.execute(f"SELECT DISTINCT coalesce(manad, '') FROM {n}")
-                                         .fetchall()], "_line": 0})
+        months = pd.DataFrame({"manad": sorted(month_values), "_line": 0})
         parsed_month = v.month(months, "manad", name, problems)
-        group_rows = con.execute(f"SELECT DISTINCT coalesce(grupp, '') FROM {n}").fetchall()
-        group_frame = pd.DataFrame({"grupp": [r[0] for r in group_rows], "_line": 0})
+        group_frame = pd.DataFrame({"grupp": sorted(group_values), "_line": 0})
         v.choice(group_frame, "grupp", name, problems, v.GROUP_CHOICES)
         stripped = any((frame[col] != frame[col].str.strip()).any()
                        for frame, col in ((distinct, "skolenhetskod"), (months, "manad"), (group_frame, "grupp")))
         if problems or stripped:
             return None
-        schools = pd.DataFrame({"skolenhetskod": distinct["skolenhetskod"].str.strip(),
-                                "namn": distinct["skola"].str.strip(),
-                                "kommun_kod": distinct["kommun_kod"].str.strip(), "huvudman": huvudman,
-                                "huvudman_namn": None}).drop_duplicates("skolenhetskod", keep="last")
+
+        def school_frame(distinct: pd.DataFrame, huvudman: pd.Series) -> pd.DataFrame:
+            return pd.DataFrame({"skolenhetskod": distinct["skolenhetskod"].str.strip(),
+                                 "namn": distinct["skola"].str.strip(),
+                                 "kommun_kod": distinct["kommun_kod"].str.strip(), "huvudman": huvudman,
+                                 "huvudman_namn": None})
+
+        schools = school_frame(distinct, huvudman).drop_duplicates()
+        if schools["skolenhetskod"].duplicated().any():
+            # A school spelled two ways (renamed, moved): the last line's spelling wins, as in the
+            # ordinary path, so read the file again in its line order (rare: costs one more read).
+            stage(ordered=True)
+            distinct = school_rows(ordered=True)
+            schools = school_frame(distinct, distinct["huvudman"].str.strip().str.lower().map(v.HUVUDMAN_CHOICES))
+        schools = schools.drop_duplicates("skolenhetskod", keep="last")
         month_map = pd.DataFrame({"manad_text": months["manad"], "manad_date": parsed_month,
                                   "lasar": [reference.lasar_of_month(m.date()) for m in parsed_month]})
         group_map = pd.DataFrame({"grupp_text": group_frame["grupp"],
                                   "grupp_kod": group_frame["grupp"].str.lower().map(v.GROUP_CHOICES)})
         if month_map["manad_date"].duplicated().any() or group_map["grupp_kod"].duplicated().any():
             return None  # two spellings of one month or group: duplicates must be checked as the slow path does
-        if con.execute(f"SELECT EXISTS (SELECT 1 FROM {n} GROUP BY skolenhetskod, manad, grupp "
-                       "HAVING count(*) > 1)").fetchall()[0][0]:
-            return None  # duplicate rows: the ordinary path names both lines
-        con.register("_map", month_map)
-        con.execute(f"CREATE TABLE {maps} AS SELECT manad_text, manad_date::DATE AS manad_date, lasar FROM _map")
-        con.register("_map", group_map)
-        con.execute(f"CREATE TABLE {groups} AS SELECT * FROM _map")
+        # Every month spelling with every group spelling (a few hundred rows): one join per row, not two.
+        both = month_map.merge(group_map, how="cross")
+        con.register("_map", both)
+        con.execute(f"CREATE TABLE {maps} AS SELECT manad_text, grupp_text, manad_date::DATE AS manad_date, lasar, "
+                    "grupp_kod FROM _map")
         con.unregister("_map")
-        joined = (f"FROM {n} n JOIN {maps} m ON m.manad_text = n.manad "
-                  f"JOIN {groups} g ON g.grupp_text = n.grupp")
+        joined = f"FROM {n} n JOIN {maps} m ON m.manad_text = n.manad AND m.grupp_text = n.grupp"
+        over = "".join(f", n.{c}::INTEGER AS {db.threshold_column(int(c.removeprefix(THRESHOLD_PREFIX)))}"
+                       for c in extra)
         tables = {"school": schools.reset_index(drop=True), "absence_month": Staged(con, (
-            "SELECT n.skolenhetskod, m.manad_date AS manad, m.lasar, g.grupp_kod AS grupp, "
+            "SELECT n.skolenhetskod, m.manad_date AS manad, m.lasar, m.grupp_kod AS grupp, "
             "n.antal_elever::INTEGER AS antal_elever, n.schemalagd_min, n.franvaro_min, n.giltig_min, "
-            f"n.ogiltig_min {joined}"), n_rows)}
-        if extra:
-            pcts = ", ".join(str(int(c.removeprefix(THRESHOLD_PREFIX))) for c in extra)
-            over = ", ".join(f"n.{c}::INTEGER" for c in extra)
-            tables["absence_threshold"] = Staged(con, (
-                "SELECT n.skolenhetskod, m.manad_date AS manad, g.grupp_kod AS grupp, "
-                f"unnest([{pcts}]) AS troskel_pct, unnest([{over}]) AS antal_over {joined}"), n_rows * len(extra))
+            f"n.ogiltig_min{over} {joined}"), n_rows)}
         accepted = True
         return Batch(tables, source="Egen mall: frånvaro per skola och månad")
     except duckdb.Error:
         return None
     finally:
         if not accepted:
-            for table in (n, maps, groups):
+            for table in (n, maps):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -269,21 +291,21 @@ def parse_absence(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | No
         p.add(name, "parts", line=df.at[i, "_line"], column="giltig_min", value=df.at[i, "giltig_min"],
               found=str(parts[i]).replace(".", ","))
     v.duplicates(out.assign(_line=df["_line"]), ["skolenhetskod", "manad", "grupp"], name, p)
-    thresholds = []
+    seen: dict[int, str] = {}
     for col in [c for c in df.columns if c.startswith(THRESHOLD_PREFIX)]:
         suffix = col.removeprefix(THRESHOLD_PREFIX)
         if not suffix.isdigit() or not 1 <= int(suffix) <= 100:
             p.add(name, "missing_column", column=col, expected=f"{THRESHOLD_PREFIX}10, {THRESHOLD_PREFIX}15, …")
             continue
+        if int(suffix) in seen:  # elever_minst_10 and elever_minst_010: one threshold, two counts
+            p.add(name, "duplicate_column", column=col, other=seen[int(suffix)])
+            continue
+        seen[int(suffix)] = col
         count = v.integer(df, col, name, p)
         for i in out.index[count > out["antal_elever"]]:
             p.add(name, "over_count", line=df.at[i, "_line"], column=col, value=df.at[i, col])
-        thresholds.append(pd.DataFrame({"skolenhetskod": out["skolenhetskod"], "manad": manad,
-                                        "grupp": out["grupp"], "troskel_pct": int(suffix), "antal_over": count}))
-    tables = {"school": schools, "absence_month": out}
-    if thresholds:
-        tables["absence_threshold"] = pd.concat(thresholds, ignore_index=True)
-    return Batch(tables, source="Egen mall: frånvaro per skola och månad")
+        out[db.threshold_column(int(suffix))] = v.as_int(count)
+    return Batch({"school": schools, "absence_month": out}, source="Egen mall: frånvaro per skola och månad")
 
 
 def _split_list(value: str) -> list[str]:

@@ -53,7 +53,9 @@ def test_fast_path_gives_the_same_tables(tmp_path: Path, monkeypatch: pytest.Mon
     slow, slow_problems = _parse(path, False, monkeypatch)
     assert not fast_problems and not slow_problems
     assert fast is not None and slow is not None
-    assert set(fast.tables) == set(slow.tables) == {"school", "absence_month", "absence_threshold"}
+    assert set(fast.tables) == set(slow.tables) == {"school", "absence_month"}
+    assert {"antal_over_10", "antal_over_15", "antal_over_20", "antal_over_50"} <= set(
+        as_frame(fast.tables["absence_month"]).columns)
     for name in slow.tables:
         pd.testing.assert_frame_equal(_sorted(fast.tables[name]), _sorted(slow.tables[name]), check_dtype=False)
     assert fast.source == slow.source
@@ -108,7 +110,7 @@ def _tables(path: Path) -> dict[str, pd.DataFrame]:
     snap = db.Database(path)
     try:
         return {t: snap.query(f"SELECT * FROM {t} ORDER BY ALL") for t in (
-            "school", "absence_month", "absence_threshold", "absence_kommun_month", "absence_kommun_threshold")}
+            "school", "absence_month", "absence_threshold", "absence_kommun_month")}
     finally:
         snap.close()
 
@@ -153,3 +155,37 @@ def test_the_preview_of_a_staged_file_equals_the_ordinary_one(tmp_path: Path,
         assert seen[step, True] == seen[step, False]
         run_import(target, "absence", [path])
     assert all(c.unchanged == c.rows for c in seen["again", True])
+
+
+@pytest.mark.parametrize("renamed_last", [True, False])
+def test_a_school_spelled_two_ways_gets_the_last_lines_spelling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 renamed_last: bool) -> None:
+    """The DuckDB path reads rows in any order; the school's last line still decides its name and kommun."""
+    rows = _rows(6)
+    moved = [r.replace("Skola 2 ;1440", "Nya skolan;1441") for r in rows if r.startswith("10000002;")]
+    kept = [r for r in rows if not r.startswith("10000002;")]
+    old = [r for r in rows if r.startswith("10000002;")]
+    body = [*kept[:20], *old[:6], *moved[6:], *kept[20:]] if renamed_last else [*kept[:20], *moved[:6], *old[6:],
+                                                                                   *kept[20:]]
+    path = tmp_path / "franvaro.csv"
+    path.write_text("\n".join([HEADER, *body]) + "\n", encoding="utf-8")
+    assert templates._absence_fast(path, path.name, path.read_bytes()) is not None
+    fast, _ = _parse(path, True, monkeypatch)
+    slow, _ = _parse(path, False, monkeypatch)
+    school = as_frame(fast.tables["school"]).set_index("skolenhetskod").loc["10000002"]
+    assert (school["namn"], school["kommun_kod"]) == (("Nya skolan", "1441") if renamed_last else ("Skola 2", "1440"))
+    pd.testing.assert_frame_equal(_sorted(fast.tables["school"]), _sorted(slow.tables["school"]), check_dtype=False)
+
+
+def test_the_sql_number_reading_equals_parse_number() -> None:
+    """The DuckDB path must read exactly the numbers the ordinary path reads, and no others."""
+    import duckdb
+
+    from pluginnan_core.importers import validate
+
+    cells = pd.DataFrame({"c": ["12", "0", "00", "012", "1e3", " 12", "12 ", "+12", "-12", "1_000", "0x10", "0b11",
+                                "12.0", "12.5", "1,5", "1 000", "1\u00a0000", "1\u202f000", "١٢", "", "inf", "nan",
+                                "1.", ".5", "12e0", "-0", "+0", "1 2 3", "9223372036854775808",
+                                "18446744073709551616", "123456789012345678901234567890", "1234567890123456789012345678901"]})
+    got = duckdb.connect().execute(f"SELECT {templates._sql_number('c')} AS v FROM cells").df()["v"]
+    pd.testing.assert_series_equal(got.astype("float64"), validate.parse_number(cells["c"]), check_names=False)
