@@ -164,7 +164,7 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
             _draw(drawn, "empty", empty_part)
             return None
         if on_select:  # a chart that reports clicks is a widget: drawn each run, not replayed
-            shown = readable(figure) if drawn is None else _selectable(repr(drawn), figure)
+            shown = readable(figure) if drawn is None else _selectable(drawn, figure)
             event = st.plotly_chart(shown, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
                                     height=height or "content", on_select=on_select, selection_mode="points")
             _draw(drawn, "text", text)
@@ -209,9 +209,9 @@ class _Validated(go.Figure):
         return self._as_dict
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _selectable(drawn: str, _figure: dict) -> go.Figure:
-    return _Validated(readable(_figure))
+def _selectable(drawn: Hashable, figure: dict) -> go.Figure:
+    """The validated figure of a chart that reports clicks, once per drawing key (ui.cache)."""
+    return cache.keyed(("selectable", drawn), lambda: _Validated(readable(figure)))
 
 
 #: Print stylesheet: A4 landscape, only the page's content (no menus, tabs' buttons or downloads),
