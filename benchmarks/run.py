@@ -138,7 +138,8 @@ st._benchmark_page = _page
 
 
 def _as_default(page, *, default=False, url_path=None, **kw):
-    return _page(page, default=url_path == {stem!r}, url_path=url_path, **kw)
+    is_file = isinstance(page, str) and page.endswith(".py")
+    return _page(page, default=is_file and page.endswith("/" + {stem!r} + ".py"), url_path=url_path, **kw)
 
 
 class _Empty:  # the page app.py navigates to, doing nothing: the shell's own cost
