@@ -109,7 +109,7 @@ else:
                                           format_func=lambda p: options.get(p, p))
     state.url_write("projekt", pid)
     info, _ = _built("info", lambda: register[register["projekt_id"] == pid].iloc[0], pid)
-    st.markdown(sp.project_facts(info, kinds, lang))
+    st.markdown(_built("facts", lambda: sp.project_facts(info, kinds, lang), pid)[0])
     rows, _ = _built("rows", lambda: sp.project_rows(results, pid), pid)
     with_estimate, _ = _built("with_estimate", lambda: [r for _, r in rows.iterrows() if sp.has_estimate(r)], pid)
     if not with_estimate:
