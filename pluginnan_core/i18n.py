@@ -1158,3 +1158,15 @@ TEXTS.update({
         "is kept, and the old file is saved next to it as `{path}.prev`.",
     ),
 })
+
+
+TEXTS.update({
+    # --- a selection total that leaves kommuner out (views.partial_note) ---
+    "selection_partial": (
+        "Summan bygger på {n} av urvalets {total} kommuner: de övrigas siffror visas inte (för få elever) "
+        "eller saknas.",
+        "The total is based on {n} of the selection's {total} municipalities: the others' figures are "
+        "withheld (too few pupils) or missing.",
+    ),
+})
+
