@@ -28,14 +28,27 @@ PAGES = [
 ]
 
 
+#: The url_path reserved for the first (default) page, which is served at "/".
+START = "start"
+
+
 def _pages(language: str) -> list:
     """The menu's pages, built once per session and language (kept in the session: a rerun reuses them)."""
     kept = st.session_state.get("_pages")
     if kept and kept[0] == language:
         return kept[1]
-    pages = [st.Page(str(ROOT / path), title=t(key, language), icon=icon, url_path=Path(path).stem,
-                     default=(i == 0))
+    pages = [st.Page(str(ROOT / path), title=t(key, language), icon=icon,
+                     url_path=START if i == 0 else Path(path).stem, default=(i == 0))
              for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).exists() and state.page_enabled(path)]
+    first = pages[0]
+
+    def to_first_page() -> None:
+        st.switch_page(first, query_params=st.query_params.to_dict())
+
+    # The first page is served at "/", but Streamlit still reserves its url_path and answers a
+    # typed /oversikt with an English "Page not found" box; this hidden page takes that address
+    # and goes to "/" with the link's filters kept.
+    pages.append(st.Page(to_first_page, title=first.title, url_path=Path(PAGES[0][0]).stem, visibility="hidden"))
     st.session_state["_pages"] = (language, pages)
     return pages
 

@@ -109,13 +109,14 @@ else:
                                           format_func=lambda p: options.get(p, p))
     state.url_write("projekt", pid)
     info, _ = _built("info", lambda: register[register["projekt_id"] == pid].iloc[0], pid)
-    st.markdown(sp.project_facts(info, kinds, lang))
+    st.markdown(_built("facts", lambda: sp.project_facts(info, kinds, lang), pid)[0])
     rows, _ = _built("rows", lambda: sp.project_rows(results, pid), pid)
     with_estimate, _ = _built("with_estimate", lambda: [r for _, r in rows.iterrows() if sp.has_estimate(r)], pid)
     if not with_estimate:
-        reasons = dict.fromkeys(r["anledning_en" if lang == "en" else "anledning"] for _, r in rows.iterrows())
-        st.info(" ".join([f"**{sp.level_label(rows.iloc[0], lang).capitalize()}.**", *reasons]),
-                icon=":material/hourglass_empty:")
+        why, _ = _built("reasons", lambda: " ".join([f"**{sp.level_label(rows.iloc[0], lang).capitalize()}.**",
+                                                     *dict.fromkeys(rows["anledning_en" if lang == "en"
+                                                                         else "anledning"])]), pid)
+        st.info(why, icon=":material/hourglass_empty:")
     else:
         name = f"{pid} {info['namn']}"
         _show(_built("effects", lambda: sp.effects_visual(rows, lang, name), pid), eval_source, f"{pid}-effekter")

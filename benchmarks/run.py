@@ -38,7 +38,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 BARE_PAGE = "import streamlit as st\nst.write('Hej')\n"
 #: Not a target, a second floor: what Streamlit's elements of five visuals cost with no data work
-#: at all (tabs, a two-point chart and a two-row table, both replayed, two download buttons, text).
+#: at all (each: its tabs, and in the open Diagram tab a two-point chart with its text, replayed).
 FIVE_VISUALS = """import sys
 sys.path.insert(0, {root!r})
 import pandas as pd
@@ -105,9 +105,20 @@ def plug_innan_kommuner(db_path: Path) -> list[str]:
 
 # --------------------------------------------------------------------------- page reruns (AppTest)
 
-def _timed_runs(at, n: int, change: Callable[[object, int], None]) -> list[float]:
+def _timed_runs(at, n: int, change: Callable[[object, int], None], beside=None,
+                beside_times: list[float] | None = None) -> list[float]:
+    """`n` timed reruns of `at` after `change(at, i)`. With `beside` (the bare page's AppTest), each
+    rerun is preceded by one timed bare rerun, appended to `beside_times`.
+
+    Why interleaved: this machine's speed drifts with load over a run of several minutes, so a page
+    is compared with bare reruns measured in the same seconds, not with ones from the start.
+    """
     times = []
     for i in range(n):
+        if beside is not None:
+            t0 = time.perf_counter()
+            beside.run()
+            beside_times.append(time.perf_counter() - t0)
         change(at, i)
         t0 = time.perf_counter()
         at.run()
@@ -127,7 +138,8 @@ st._benchmark_page = _page
 
 
 def _as_default(page, *, default=False, url_path=None, **kw):
-    return _page(page, default=url_path == {stem!r}, url_path=url_path, **kw)
+    is_file = isinstance(page, str) and page.endswith(".py")
+    return _page(page, default=is_file and page.endswith("/" + {stem!r} + ".py"), url_path=url_path, **kw)
 
 
 class _Empty:  # the page app.py navigates to, doing nothing: the shell's own cost
@@ -192,21 +204,24 @@ def bench_pages(db_path: Path, runs: int) -> dict:
     os.environ.setdefault("PLUGINNAN_ADMIN_PASSWORD", "benchmark")  # the upload page exists only then
     kommuner = plug_innan_kommuner(db_path)
 
-    def floor(source: str) -> list[float]:
-        """Reruns of a script with no filters: two warm-up runs, then `runs` timed ones."""
-        with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-            f.write(source)
-        at = AppTest.from_file(f.name, default_timeout=120)
+    def floor_app(name: str, source: str):
+        """An AppTest of a script with no filters, after two warm-up runs."""
+        path = OUT / f"floor_{name}.py"
+        path.write_text(source, encoding="utf-8")
+        at = AppTest.from_file(str(path), default_timeout=120)
         at.run()
         at.run()
-        times = _timed_runs(at, runs, lambda at, i: None)
-        os.unlink(f.name)
-        return times
+        return at
 
-    bare = floor(BARE_PAGE)
+    def nothing(at, i: int) -> None:
+        pass
+
+    bare_at = floor_app("bare", BARE_PAGE)
+    bare = _timed_runs(bare_at, runs, nothing)
     log(f"bar sida: median {median(bare) * 1000:.1f} ms")
-    five = floor(FIVE_VISUALS.format(root=str(ROOT)))
-    log(f"fem tomma visualer: median {median(five) * 1000:.1f} ms")
+    five_bare: list[float] = []
+    five = _timed_runs(floor_app("five_visuals", FIVE_VISUALS.format(root=str(ROOT))), runs, nothing, bare_at, five_bare)
+    log(f"fem tomma visualer: median {median(five) * 1000:.1f} ms (bar sida bredvid {median(five_bare) * 1000:.1f})")
 
     def new_kommun(at, i: int) -> None:  # a kommun not picked before in this session: nothing cached
         at.multiselect(key="f_kommuner").set_value([kommuner[(i * 7 + 3) % len(kommuner)]])
@@ -217,7 +232,8 @@ def bench_pages(db_path: Path, runs: int) -> dict:
     shell_at = AppTest.from_file(str(shell_for("__empty__.py")), default_timeout=300)
     shell_at.run()
     _timed_runs(shell_at, 2, toggle_gender)
-    shell = _timed_runs(shell_at, runs, toggle_gender)
+    shell_bare: list[float] = []
+    shell = _timed_runs(shell_at, runs, toggle_gender, bare_at, shell_bare)
     log(f"app.py med tom sida: median {median(shell) * 1000:.1f} ms")
     pages = {}
     for path in page_files():
@@ -230,13 +246,18 @@ def bench_pages(db_path: Path, runs: int) -> dict:
             pages[path] = {"error": str(at.exception[0].value)}
             continue
         _timed_runs(at, 2, toggle_gender)  # warm-up
-        new = _timed_runs(at, runs, new_kommun)
+        bare_new: list[float] = []
+        bare_toggle: list[float] = []
+        new = _timed_runs(at, runs, new_kommun, bare_at, bare_new)
         at.multiselect(key="f_kommuner").set_value([])
         at.run()
-        toggle = _timed_runs(at, runs, toggle_gender)
-        pages[path] = {"first": first, "new_kommun": new, "toggle_gender": toggle}
-        log(f"{path}: ny kommun {median(new) * 1000:.0f} ms, kön fram och tillbaka {median(toggle) * 1000:.0f} ms")
-    return {"bare": bare, "five_visuals": five, "shell": shell, "pages": pages}
+        toggle = _timed_runs(at, runs, toggle_gender, bare_at, bare_toggle)
+        pages[path] = {"first": first, "new_kommun": new, "toggle_gender": toggle, "bare_new": bare_new,
+                       "bare_toggle": bare_toggle}
+        log(f"{path}: ny kommun {median(new) * 1000:.0f} ms, kön fram och tillbaka {median(toggle) * 1000:.0f} ms"
+            f" (bar sida bredvid {median(bare_toggle) * 1000:.1f} ms)")
+    return {"bare": bare, "five_visuals": five, "five_bare": five_bare, "shell": shell, "shell_bare": shell_bare,
+            "pages": pages}
 
 
 # --------------------------------------------------------------------------- import
@@ -515,6 +536,8 @@ def bench_sessions(url: str, sessions: int, reruns: int, think: float) -> dict:
 # --------------------------------------------------------------------------- report
 
 def _ms(x: float) -> str:
+    if x < 0.1:
+        return f"{x * 1000:.1f} ms".replace(".", ",")
     return f"{x * 1000:,.0f} ms".replace(",", " ")
 
 
@@ -528,22 +551,30 @@ def report(res: dict) -> str:
              f"{res['load_after']}, {os.cpu_count()} kärnor", "",
              "| Mätning | Värde | Golv | Kvot | Mål |", "| --- | --- | --- | --- | --- |"]
     if "pages" in res:
-        bare = median(res["pages"]["bare"])
-        shell = median(res["pages"]["shell"])
+        pr = res["pages"]
+
+        def beside(key: str, fallback: str = "bare") -> float:
+            """The bare page's median from reruns interleaved with this measurement (older results: the
+            bare runs at the start)."""
+            return median(pr.get(key) or pr[fallback])
+
+        bare, shell = beside("shell_bare"), median(pr["shell"])
         lines.append(_row("app.py med tom sida (sidomeny, navigering), kön fram och tillbaka", _ms(shell),
                           f"bar sida {_ms(bare)}", shell / bare, ""))
-        if res["pages"].get("five_visuals"):
-            five = median(res["pages"]["five_visuals"])
-            lines.append(_row("fem visualer utan data (flikar, diagram, tabell, knappar, text), ingen sidomeny",
+        if pr.get("five_visuals"):
+            five, bare = median(pr["five_visuals"]), beside("five_bare")
+            lines.append(_row("fem visualer utan data (flikar, diagram, text), ingen sidomeny",
                               _ms(five), f"bar sida {_ms(bare)}", five / bare, ""))
-        for path, r in res["pages"]["pages"].items():
+        for path, r in pr["pages"].items():
             if "error" in r:
-                lines.append(_row(f"{path}", "fel: " + r["error"][:60], _ms(bare), None, "≤ 3×"))
+                lines.append(_row(f"{path}", "fel: " + r["error"][:60], _ms(median(pr["bare"])), None, "≤ 3×"))
                 continue
             new, tog = median(r["new_kommun"]), median(r["toggle_gender"])
+            b_new = median(r.get("bare_new") or pr["bare"])
+            b_tog = median(r.get("bare_toggle") or pr["bare"])
             lines.append(_row(f"{path}, första körningen (tomma cacher)", _ms(r["first"]), "", None, ""))
-            lines.append(_row(f"{path}, ny kommun", _ms(new), f"bar sida {_ms(bare)}", new / bare, "≤ 3×"))
-            lines.append(_row(f"{path}, kön fram och tillbaka", _ms(tog), f"bar sida {_ms(bare)}", tog / bare,
+            lines.append(_row(f"{path}, ny kommun", _ms(new), f"bar sida {_ms(b_new)}", new / b_new, "≤ 3×"))
+            lines.append(_row(f"{path}, kön fram och tillbaka", _ms(tog), f"bar sida {_ms(b_tog)}", tog / b_tog,
                               "≤ 3×"))
     if "import" in res:
         r = res["import"]

@@ -131,6 +131,13 @@ def nice_range(values: Sequence[Any], unit: str, pad: float = 0.15) -> tuple[flo
     return (math.floor(lo), math.ceil(hi))
 
 
+def zero_based_range(values: Sequence[Any], unit: str, pad: float = 0.15) -> tuple[float, float] | None:
+    """`nice_range` from 0 (absence shares: the level matters, not only the change); None when no
+    value is shown (every figure withheld), so the chart keeps Plotly's own range."""
+    nice = nice_range(values, unit, pad)
+    return None if nice is None else (0, nice[1])
+
+
 # --------------------------------------------------------------------------- Behörighet / Jämför kommuner
 
 OTHER_BAR_COLOUR = "#c7c7c7"  # bars of kommuner/schools that are not picked: quiet grey

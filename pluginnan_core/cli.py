@@ -1,4 +1,4 @@
-# Command line: `python -m pluginnan_core demo | import | info | undo | kinds` (and commands that
+# Command line: `python -m pluginnan_core demo | import | info | undo | migrate | kinds` (and commands that
 # other core modules register, e.g. evaluate). Plain messages on stderr, exit codes that scripts can use.
 """The command-line interface.
 
@@ -94,6 +94,22 @@ def cmd_undo(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Upgrade a file made by an older version (the dashboard's "äldre version" page names this command)."""
+    path = Path(args.db)
+    try:
+        changed = db.migrate(path)
+    except db.DatabaseError as exc:
+        print(f"Databasen kan inte uppgraderas ({exc.code}): {exc.path}", file=sys.stderr)
+        return 1
+    if changed:
+        _progress(f"Uppgraderad till version {db.SCHEMA_VERSION}: {path} (den gamla filen finns kvar som "
+                  f"{db.previous_path(path)}).")
+    else:
+        _progress(f"{path} har redan den senaste versionen; inget ändrades.")
+    return 0
+
+
 def cmd_kinds(args: argparse.Namespace) -> int:
     for name, kind in sorted(kinds().items()):
         template = f"  (mall: data/templates/{kind.template})" if kind.template else ""
@@ -127,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo", help="ångra den senaste inläsningen")
     p.add_argument("--db", required=True)
     p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("migrate", help="uppgradera en databasfil från en äldre version")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("kinds", help="lista filtyper som kan läsas in")
     p.set_defaults(func=cmd_kinds)

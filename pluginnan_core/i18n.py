@@ -1151,10 +1151,22 @@ TEXTS.update({
     # --- an old database file: how to upgrade it (ui/state.py, pluginnan_core.db.migrate) ---
     "db_old_schema_what": (
         "Gör så här: uppgradera filen med "
-        "`python -c \"from pluginnan_core import db; db.migrate('{path}')\"` och ladda om sidan. Alla inlästa "
+        "`python -m pluginnan_core migrate --db {path}` och ladda om sidan. Alla inlästa "
         "uppgifter följer med, och den gamla filen sparas bredvid som `{path}.prev`.",
         "What to do: upgrade the file with "
-        "`python -c \"from pluginnan_core import db; db.migrate('{path}')\"` and reload the page. Everything loaded "
+        "`python -m pluginnan_core migrate --db {path}` and reload the page. Everything loaded "
         "is kept, and the old file is saved next to it as `{path}.prev`.",
     ),
 })
+
+
+TEXTS.update({
+    # --- a selection total that leaves kommuner out (views.partial_note) ---
+    "selection_partial": (
+        "Summan bygger på {n} av urvalets {total} kommuner: de övrigas siffror visas inte (för få elever) "
+        "eller saknas.",
+        "The total is based on {n} of the selection's {total} municipalities: the others' figures are "
+        "withheld (too few pupils) or missing.",
+    ),
+})
+

@@ -515,15 +515,21 @@ def subprojects(db: Database, kommuner: Sequence[str] | None = None, today: dt.d
 def overview(db: Database, sel: Selection) -> dict:
     """KPI tiles for the selection: latest eligibility and absence with change, sub-projects.
 
-    The selection's figure is the pupil-weighted aggregate of its kommuner (one kommun: that
-    kommun's figure itself, with its `kalla`).
+    Picked kommuner: the pupil-weighted aggregate of those whose figures are shown (one kommun:
+    that kommun's figure itself, with its `kalla`). One förbund or nothing picked: the förbund's or
+    the region's own figure, the same as Behörighet and Frånvaro show.
     """
     kommuner = resolve_kommuner(db, sel)
     years = _years_between(eligibility_years(db), sel.lasar_from, sel.lasar_to)
-    elig = selection_eligibility(db, kommuner, years)
-    elig = elig[elig["grupp"] == sel.grupp]
     abs_years = _years_between(absence_years(db), sel.lasar_from, sel.lasar_to)
-    absn = selection_absence(db, kommuner, abs_years)
+    if sel.kommuner or len(sel.forbund) > 1:
+        elig = selection_eligibility(db, kommuner, years)
+        absn = selection_absence(db, kommuner, abs_years)
+    else:  # one förbund or the whole region: its own protected figure, as Behörighet and Frånvaro show it
+        level, ids = ("forbund", list(sel.forbund)) if sel.forbund else ("region", None)
+        elig = eligibility(db, level, ids, years)
+        absn = absence(db, level, ids, period="lasar", years=abs_years)
+    elig = elig[elig["grupp"] == sel.grupp]
     absn = absn[absn["grupp"] == sel.grupp]
     sp = subprojects(db, kommuner)
     return {
@@ -537,12 +543,17 @@ def overview(db: Database, sel: Selection) -> dict:
 
 
 def selection_eligibility(db: Database, kommuner: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
-    """Eligibility for a set of kommuner as one series (one kommun: its own figures)."""
+    """Eligibility for a set of kommuner as one series (one kommun: its own figures).
+
+    Several kommuner: `kommuner_med` says how many of them the sum holds (a kommun whose own
+    figure is withheld or missing is left out, see `_shown_members`), so a page can say so.
+    """
     if len(kommuner) == 1:
         return eligibility(db, "kommun", kommuner, years)
     shown = _shown_members(eligibility(db, "kommun", None, years), kommuner, "lasar")
     raw = db.query(
         f"""SELECT lasar, grupp, sum(antal_elever)::INTEGER AS antal_elever, {_ELIG_WEIGHTED},
+                   count(DISTINCT kommun_kod)::INTEGER AS kommuner_med,
                    CASE WHEN bool_and(kalla = 'publicerad') THEN 'publicerad' WHEN bool_and(kalla = 'beraknad') THEN 'beraknad' ELSE 'delvis' END AS kalla
             FROM eligibility_kommun_best
             WHERE kommun_kod IN (SELECT unnest(?::VARCHAR[])) AND lasar IN (SELECT unnest(?::VARCHAR[]))

@@ -74,3 +74,29 @@ def app_test(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
         return at
 
     return make
+
+
+
+def open_tab(at, tab: str):
+    """Open tab `tab` (an i18n key: tab_chart, tab_table, tab_download) of every visual and rerun.
+
+    Why: a visual draws only its open tab (ui.components.visual), so a test that reads tables or
+    download buttons switches those tabs, as a user would.
+    """
+    from pluginnan_core.i18n import t
+
+    keys = [k for k in at.session_state.keys() if str(k).startswith("tabs_")]
+    assert keys, "no visual on this page"
+    language = "en" if any(x.label == t("tab_chart", "en") for x in at.tabs) else "sv"
+    for k in keys:
+        at.session_state[k] = t(tab, language)
+    at.run()
+    return at
+
+
+def tables(at) -> list:
+    """Every table on the page with each visual's Tabell tab open; the charts are shown again after."""
+    open_tab(at, "tab_table")
+    out = [d.value for d in at.dataframe]
+    open_tab(at, "tab_chart")
+    return out

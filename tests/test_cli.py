@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
 from tests.conftest import ROOT, sha256
 
 
@@ -55,3 +57,18 @@ def test_unknown_kind_and_missing_db(tmp_path: Path) -> None:
     r = cli("info", "--db", str(tmp_path / "missing.duckdb"))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert cli("kinds").returncode == 0
+
+
+def test_migrate_upgrades_an_old_file_and_leaves_a_current_one(tmp_path: Path) -> None:
+    path = tmp_path / "gammal.duckdb"
+    assert cli("demo", "--db", str(path)).returncode == 0
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")  # as a file from version 1 says
+    con.close()
+    done = cli("migrate", "--db", str(path))
+    assert done.returncode == 0 and "Uppgraderad till version" in done.stderr, done.stderr
+    assert (tmp_path / "gammal.duckdb.prev").exists()
+    again = cli("migrate", "--db", str(path))
+    assert again.returncode == 0 and "inget ändrades" in again.stderr
+    missing = cli("migrate", "--db", str(tmp_path / "finns-inte.duckdb"))
+    assert missing.returncode == 1 and "kan inte uppgraderas" in missing.stderr

@@ -12,9 +12,9 @@ Plotly dict made it validate the whole figure again on every rerun.
   all sessions and **not copied**: treat them as read-only. The key is the token plus plain
   values, never a DataFrame or the Database object; a new file swapped in by an import has a
   new token, so nothing stale is shown and old entries age out.
-- `replay(key, draw)` runs `draw()` once per key inside `st.cache_data`; later calls replay the
-  elements it drew (Streamlit's cached element replay) without running it. `draw` must not
-  create widgets, and `key` must name everything that decides what `draw` shows.
+- `replay(key, draw)` runs `draw()` once per key while Streamlit records its elements; later
+  calls replay the recorded elements (Streamlit's cached element replay) without running it.
+  `draw` must not create widgets, and `key` must name everything that decides what `draw` shows.
 """
 
 from __future__ import annotations
@@ -28,6 +28,13 @@ from typing import Any, TypeVar
 import cachetools
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.caching import CACHE_DATA_MESSAGE_REPLAY_CTX as _RECORDER
+from streamlit.runtime.caching.cache_type import CacheType
+from streamlit.runtime.caching.cached_message_replay import (
+    CachedResult,
+    ElementMsgData,
+    replay_cached_messages,
+)
 
 from pluginnan_core import queries
 from pluginnan_core.db import Database
@@ -38,8 +45,8 @@ T = TypeVar("T")
 #: Bytes the shared results may hold. At national scale one entry is at most a few MB (a kommun's
 #: school tables); the budget keeps the server's memory bounded however many selections are seen.
 BUDGET_MB = 64
-#: Recorded element messages kept for replay (a chart's JSON or a table's Arrow bytes each).
-REPLAY_ENTRIES = 160
+#: Bytes of recorded element messages kept for replay (a chart's JSON or a table's Arrow bytes each).
+REPLAY_MB = 32
 
 _MISS = object()
 _lock = threading.Lock()
@@ -101,14 +108,19 @@ def keyed(cache_key: Hashable, build: Callable[[], T]) -> T:
 
 
 def clear() -> None:
-    """Forget every result (tests; a new database file needs no clearing, its token differs)."""
+    """Forget every result and recorded drawing (tests; a new database file needs no clearing, its
+    token differs)."""
     with _lock:
         _store.clear()
+        _replays.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=REPLAY_ENTRIES)
-def _recorded(replay_key: str, _draw: Callable[[], None]) -> None:
-    _draw()
+def _message_bytes(result: CachedResult) -> int:
+    """Bytes a recorded drawing holds (its element protobufs), for the replay budget."""
+    return 1 + sum(m.message.ByteSize() for m in result.messages if isinstance(m, ElementMsgData))
+
+
+_replays: cachetools.LRUCache = cachetools.LRUCache(maxsize=REPLAY_MB << 20, getsizeof=_message_bytes)
 
 
 def replay(replay_key: Hashable, draw: Callable[[], None]) -> None:
@@ -117,5 +129,22 @@ def replay(replay_key: Hashable, draw: Callable[[], None]) -> None:
     Why: on a rerun Streamlit only needs the element messages; building them again from a Plotly
     dict (validation, serialisation) or a DataFrame (Arrow) was most of a cached rerun's time.
     Call it inside the container (tab, column) the elements belong in.
+
+    How: Streamlit's own element recording and replay (the machinery behind `st.cache_data`,
+    pinned with the Streamlit version in requirements.txt), with the recordings kept as they are
+    in one LRU bounded in bytes. `st.cache_data` itself hashed the function's signature and
+    unpickled every recorded chart on each hit, a third of a cached page rerun.
     """
-    _recorded(repr(replay_key), draw)
+    with _lock:
+        result = _replays.get(replay_key)
+    if result is not None:
+        replay_cached_messages(result, CacheType.DATA, draw)
+        return
+    with _RECORDER.calling_cached_function(draw):
+        draw()
+    result = CachedResult(None, _RECORDER._most_recent_messages, st._main._id, st.sidebar._id)
+    with _lock:
+        try:
+            _replays[replay_key] = result
+        except ValueError:  # larger than the whole budget: drawn each time
+            pass

@@ -114,44 +114,68 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
     `table` is the already formatted, user-facing table (see exports.display_table); the
     downloads contain exactly it, with title, summary, source and legend as leading lines.
     `replay` names the data the visual was built from (see ui.cache.key; with the language it
-    decides everything drawn): when given, the chart and the table are drawn once and replayed on
+    decides everything drawn): when given, what the open tab shows is drawn once and replayed on
     later reruns instead of being serialised again.
+
+    Why only the open tab is drawn: a page has up to five visuals, and drawing every hidden table
+    and download button on every rerun cost more than the charts themselves (benchmarks/run.py,
+    "fem visualer"). The tabs remember their choice (key `tabs_<key>`); switching reruns the page,
+    which the shared caches answer at once. The summary sentence and the source line are part of
+    each tab, so the replay of the open tab is a single cache hit.
     """
-    tab_chart, tab_table, tab_download = st.tabs(
-        [t("tab_chart", language), t("tab_table", language), t("tab_download", language)])
-    event = None
+    labels = [t("tab_chart", language), t("tab_table", language), t("tab_download", language)]
+    tab_chart, tab_table, tab_download = st.tabs(labels, key=f"tabs_{key}", on_change="rerun")
     drawn = None if replay is None else (replay, key, language, height)
+    caption = " ".join(x for x in (source, legend(language, markers)) if x)
+
+    def text() -> None:
+        st.markdown(f"**{summary}**")
+        if caption:
+            st.caption(caption)
+
+    if tab_table.open:
+        with tab_table:
+            def table_part() -> None:
+                # lazy=False: a lazily served table registers a data source per run, which a replay would not
+                st.dataframe(table, hide_index=True, width="stretch", lazy=False)
+                text()
+            _draw(drawn, "table", table_part)
+        return None
+    if tab_download.open:
+        with tab_download:
+            note = [title, summary, source, legend(language, markers)]
+            stem = file_stem or key
+            c1, c2 = st.columns(2)
+            # Files are built only when clicked (callables), not on every rerun of the page; a click
+            # only downloads (on_click="ignore"), it does not rerun the page.
+            c1.download_button(t("download_csv", language), lambda: exports.to_csv(table, note=note),
+                               f"{stem}.csv", "text/csv", on_click="ignore", width="stretch")
+            c2.download_button(t("download_xlsx", language), lambda: exports.to_xlsx(table, note=note),
+                               f"{stem}.xlsx",
+                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               on_click="ignore", width="stretch")
+            _draw(drawn, "download", text)
+        return None
     with tab_chart:
         if figure is None or table.empty:
-            st.info(t("no_data", language))
-        elif on_select:
-            shown = readable(figure) if drawn is None else _selectable(repr(drawn), figure)
+            def empty_part() -> None:
+                st.info(t("no_data", language))
+                text()
+            _draw(drawn, "empty", empty_part)
+            return None
+        if on_select:  # a chart that reports clicks is a widget: drawn each run, not replayed
+            shown = readable(figure) if drawn is None else _selectable(drawn, figure)
             event = st.plotly_chart(shown, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
                                     height=height or "content", on_select=on_select, selection_mode="points")
-        else:
-            def chart() -> None:
-                st.plotly_chart(readable(figure), key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
-                                height=height or "content")
-            _draw(drawn, "chart", chart)
-    with tab_table:
-        # lazy=False: a lazily served table registers a data source per run, which a replay would not
-        _draw(drawn, "table", lambda: st.dataframe(table, hide_index=True, width="stretch", lazy=False))
-    with tab_download:
-        note = [title, summary, source, legend(language, markers)]
-        stem = file_stem or key
-        c1, c2 = st.columns(2)
-        # Files are built only when clicked (callables), not on every rerun of the page; a click
-        # only downloads (on_click="ignore"), it does not rerun the page, so the buttons are not widgets.
-        c1.download_button(t("download_csv", language), lambda: exports.to_csv(table, note=note), f"{stem}.csv",
-                           "text/csv", on_click="ignore", width="stretch")
-        c2.download_button(t("download_xlsx", language), lambda: exports.to_xlsx(table, note=note), f"{stem}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           on_click="ignore", width="stretch")
-    st.markdown(f"**{summary}**")
-    caption = " ".join(x for x in (source, legend(language, markers)) if x)
-    if caption:
-        st.caption(caption)
-    return event
+            _draw(drawn, "text", text)
+            return event
+
+        def chart_part() -> None:
+            st.plotly_chart(readable(figure), key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
+                            height=height or "content")
+            text()
+        _draw(drawn, "chart", chart_part)
+    return None
 
 
 def show(v: Visual, *, language: str, source: str = "", replay: Hashable | None = None,
@@ -185,9 +209,9 @@ class _Validated(go.Figure):
         return self._as_dict
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _selectable(drawn: str, _figure: dict) -> go.Figure:
-    return _Validated(readable(_figure))
+def _selectable(drawn: Hashable, figure: dict) -> go.Figure:
+    """The validated figure of a chart that reports clicks, once per drawing key (ui.cache)."""
+    return cache.keyed(("selectable", drawn), lambda: _Validated(readable(figure)))
 
 
 #: Print stylesheet: A4 landscape, only the page's content (no menus, tabs' buttons or downloads),

@@ -10,6 +10,7 @@ notice rather than an exception (anyone can edit a link).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +41,22 @@ def db_path() -> Path:
     return Path(secret) if secret else core_db.DEFAULT_DB
 
 
-@st.cache_resource(show_spinner=False)
+_HOLDERS: dict[str, core_db.DatabaseHolder] = {}
+_HOLDERS_LOCK = threading.Lock()
+
+
 def _holder(path: str) -> core_db.DatabaseHolder:
-    return core_db.DatabaseHolder(Path(path))
+    """One holder per database path for the whole server (every session and rerun).
+
+    Why a plain dict rather than st.cache_resource: this runs twice on every rerun, and
+    cache_resource's key hashing (it inspects the function's signature each call) cost more
+    than the rest of this function.
+    """
+    with _HOLDERS_LOCK:
+        holder = _HOLDERS.get(path)
+        if holder is None:
+            holder = _HOLDERS[path] = core_db.DatabaseHolder(Path(path))
+        return holder
 
 
 def _ensure_demo(path: Path) -> None:

@@ -75,3 +75,19 @@ def marker_legend(markers: Sequence[str], lang: str) -> str:
     if "." in markers:
         parts.append(t("missing_legend", lang))
     return " ".join(parts)
+
+
+def partial_note(row: pd.Series | None, total: int, lang: str) -> str:
+    """" The sum holds n of the selection's kommuner …" when a selection total leaves kommuner out.
+
+    Why: a total of several kommuner sums only the kommun figures that are shown (disclosure
+    control), so a politician must be told when it does not cover the whole selection.
+    """
+    if row is None or "kommuner_med" not in row.index or total < 2:
+        return ""
+    try:
+        n = int(row["kommuner_med"])
+    except (TypeError, ValueError):
+        n = 0
+    return "" if n >= total else " " + t("selection_partial", lang, n=n, total=total)
+

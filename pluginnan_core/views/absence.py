@@ -178,7 +178,7 @@ def trend(db: Database, sel: queries.Selection, lang: str, ctx: Context | None =
                                  list(ref["franvaro_pct"]), kind, None, list(ref["antal_elever"]),
                                  list(ref["franvaro_pct_marker"])))
     values = pd.concat([data[m] for m in MEASURES] + [r["franvaro_pct"] for _, _, r in refs])
-    figure = charts.trend_figure(lines, title, "%", lang, y_range=(0, charts.nice_range(values, "%", 0.1)[1]))
+    figure = charts.trend_figure(lines, title, "%", lang, y_range=charts.zero_based_range(values, "%", 0.1))
     for i, trace in enumerate(figure["data"]):
         trace["marker"]["size"] = 4  # 60+ monthly points: small dots, the line carries the shape
         if i in (1, 2):
@@ -253,7 +253,7 @@ def threshold_trend(db: Database, sel: queries.Selection, lang: str, grans: int,
         lines.append(charts.Line(label, [month_label(m, lang) for m in ref["manad"]], list(ref[col]), kind, None,
                                  list(ref["antal_elever"]), list(ref[f"{col}_marker"])))
     values = pd.concat([data[col]] + [r[col] for _, _, r in refs])
-    figure = charts.trend_figure(lines, title, "%", lang, y_range=(0, charts.nice_range(values, "%", 0.1)[1]))
+    figure = charts.trend_figure(lines, title, "%", lang, y_range=charts.zero_based_range(values, "%", 0.1))
     for trace in figure["data"]:
         trace["marker"]["size"] = 4
     charts.month_ticks(figure["layout"], labels_all, [reference.lasar_of_month(m) for m in months])
@@ -321,7 +321,7 @@ def seasonality(db: Database, sel: queries.Selection, lang: str, ctx: Context | 
         lines.append(charts.Line(year, list(g["manad_namn"]), list(g["franvaro_pct"]), "entity", colour,
                                  list(g["antal_elever"]), list(g["franvaro_pct_marker"])))
     figure = charts.seasonal_figure(lines, categories, title, "%", lang,
-                                    y_range=(0, charts.nice_range(data["franvaro_pct"], "%", 0.1)[1]))
+                                    y_range=charts.zero_based_range(data["franvaro_pct"], "%", 0.1))
     table = display_table(data, {
         "lasar": (t("col_lasar", lang), None), "manad_namn": (t("col_month", lang), None),
         "franvaro_pct": (t("abs_line_total", lang) + " (%)", 1), "antal_elever": (t("col_pupils", lang), 0),

@@ -22,7 +22,7 @@ from .. import charts, queries
 from ..db import Database
 from ..exports import display_table
 from ..i18n import fmt_change, fmt_number, fmt_value, kalla_label, measure_label, measure_unit, t
-from . import Visual, selection_name, year_span
+from . import Visual, partial_note, selection_name, year_span
 from .overview import Tile
 
 MEASURES: tuple[str, ...] = queries.ELIGIBILITY_MEASURES
@@ -252,7 +252,8 @@ def tiles(ctx: Context, measure: str) -> list[Tile]:
             delta = fmt_change(v - p, unit, lang) + t("be_since_year", lang, year=prev)
         out.append(Tile(f"{measure_label(m, lang)} {year}", fmt_value(v, unit, lang, mk), delta,
                         t("be_tile_based_on", lang, subject=ctx.subject,
-                          n=fmt_value(last["antal_elever"].iloc[0], "st", lang))))
+                          n=fmt_value(last["antal_elever"].iloc[0], "st", lang))
+                        + partial_note(last.iloc[0], len(ctx.sel.kommuner), lang)))
     unit = measure_unit(measure)
     f = series[(series["lasar"] == year) & (series["grupp"] == "flickor")]
     b = series[(series["lasar"] == year) & (series["grupp"] == "pojkar")]

@@ -13,7 +13,7 @@ from .. import charts, queries
 from ..db import Database
 from ..exports import display_table
 from ..i18n import fmt_change, fmt_value, kalla_label, measure_label, t
-from . import Visual, selection_name, year_span
+from . import Visual, partial_note, selection_name, year_span
 
 MAX_LINES = 8
 
@@ -61,7 +61,8 @@ def tiles(ov: dict, lang: str) -> list[Tile]:
             fmt_value(v, "%", lang, marker if isinstance(marker, str) else None),
             fmt_change(v - p, "%", lang) + (f" sedan {prev['lasar']}" if lang == "sv" else f" since {prev['lasar']}")
             if v is not None and p is not None else None,
-            t("tile_elig_help", lang, n=fmt_value(last["antal_elever"], "st", lang)),
+            t("tile_elig_help", lang, n=fmt_value(last["antal_elever"], "st", lang))
+            + partial_note(last, len(ov["kommuner"]), lang),
         ))
     else:
         out.append(Tile(measure_label("behorig_yrk", lang), "–", None, t("no_data", lang)))

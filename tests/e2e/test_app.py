@@ -38,3 +38,15 @@ def test_link_restores_selection_and_survives_bad_values(page: Page, app_url: st
     expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     assert "kommun=1489" in page.url and "9999" not in page.url
+
+
+@pytest.mark.e2e
+def test_typed_address_of_the_first_page_opens_it_with_the_link_kept(page: Page, app_url: str) -> None:
+    """/oversikt (as /franvaro opens Frånvaro) opens Översikt at "/", not Streamlit's English
+    "Page not found" box."""
+    open_page(page, app_url + "/oversikt?kommun=1489")
+    expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
+    expect(page.locator("[data-testid='stSidebar']").get_by_text("Alingsås")).to_be_visible()
+    page.wait_for_timeout(1000)  # the box would appear after the first run
+    assert page.get_by_text("Page not found").count() == 0
+    assert "kommun=1489" in page.url and "/oversikt" not in page.url

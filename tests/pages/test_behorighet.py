@@ -17,6 +17,7 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 
 from pluginnan_core.i18n import fmt_number
+from tests.conftest import open_tab, tables
 
 PAGE = "app_pages/behorighet.py"
 LATEST = "2024/25"
@@ -26,12 +27,13 @@ def charts(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 def visible_text(at) -> str:
-    """What a user reads: texts, labels, options, table headers, chart titles, legends, hovers."""
+    """What a user reads: texts, labels, options, table headers (Tabell tabs opened), chart titles,
+    legends, hovers."""
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
              for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value} {m.proto.delta} {m.help}" for m in at.metric]
     parts += [" ".join(map(str, w.options)) + " " + w.label for w in [*at.selectbox, *at.multiselect]]
-    parts += [" ".join(d.value.columns) for d in at.dataframe]
+    parts += [" ".join(d.columns) for d in tables(at)]
     for c in charts(at):
         parts.append(c["layout"]["title"]["text"])
         parts += [f"{t.get('name', '')} {' '.join(map(str, t.get('text', []) or []))} "
@@ -86,7 +88,7 @@ def test_kommun_from_url_and_measure_picker(app_test, demo) -> None:
     assert at.metric[3].value == fmt_number(sql["antal_elever"].iloc[-1], 0)
     schools = demo.query("""SELECT DISTINCT s.namn FROM eligibility_school e JOIN school s USING (skolenhetskod)
                             WHERE s.kommun_kod = '1440' ORDER BY 1""")["namn"].tolist()
-    table = next(d.value for d in at.dataframe if "Skola" in d.value.columns)
+    table = next(d for d in tables(at) if "Skola" in d.columns)
     assert sorted(table["Skola"]) == schools
     at.selectbox(key="be_matt").select("behorig_nt").run()
     assert not at.exception
@@ -127,7 +129,7 @@ def test_english(app_test, demo) -> None:
     assert not at.exception
     assert at.title[0].value == "Eligibility"
     assert all(c["layout"]["separators"] == ".," for c in charts(at))
-    headers = " ".join(c for d in at.dataframe for c in d.value.columns)
+    headers = " ".join(c for d in tables(at) for c in d.columns)
     assert "Andel" not in headers and "Läsår" not in headers and "Share eligible" in headers
     sql = published(demo, "1440").iloc[-1]
     assert at.metric[0].value == f"{fmt_number(sql['behorig_yrk'], 1, 'en')}\u00a0%"
@@ -197,7 +199,8 @@ def test_disclosure_on_page_and_in_downloads(small_app) -> None:
     at, files = small_app(kommun="1440", kon="flickor")
     assert not at.exception
     assert at.metric[0].value == ".." and at.metric[3].value == ".."
-    rank = next(d.value for d in at.dataframe if "Plats" in d.value.columns)
+    rank = next(d for d in tables(at) if "Plats" in d.columns)
+    open_tab(at, "tab_download")  # the download buttons are drawn when their tab is open
     ale = rank[rank["Kommun"] == "Ale"].iloc[0]
     assert ale["Antal elever"] == ".." and ale[f"Andel behöriga till yrkesprogram (%) {LATEST}"] == ".."
     csv = next(data for data, name in files if name == "behorighet_rank.csv")

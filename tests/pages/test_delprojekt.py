@@ -20,15 +20,16 @@ from streamlit.testing.v1 import AppTest
 from pluginnan_core import evaluate
 from pluginnan_core.db import Database
 from pluginnan_core.i18n import fmt_number
-from tests.conftest import ROOT
+from tests.conftest import ROOT, tables
 
 PAGE = "app_pages/delprojekt.py"
 MINUS = "\u2212"
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The page's table that has `column` (the list has 'Id', the effects 'Effekt (procentenheter)')."""
-    found = [df.value for df in at.dataframe if column in df.value.columns]
+    """The page's table that has `column` (the list has 'Id', the effects 'Effekt (procentenheter)'),
+    read from the visuals' Tabell tabs as a user would."""
+    found = [df for df in tables(at) if column in df.columns]
     assert found, f"ingen tabell med kolumnen {column!r}"
     return found[0]
 
@@ -177,7 +178,7 @@ def test_planned_project_shows_its_reason_instead_of_an_effect(future_db: Path, 
     db.close()
     infos = " ".join(i.value for i in at.info)
     assert "För lite data" in infos and f"Planerat: startar {pd.Timestamp(start).date().isoformat()}" in infos
-    assert not [df for df in at.dataframe if "Effekt (procentenheter)" in df.value.columns]
+    assert not [df for df in tables(at) if "Effekt (procentenheter)" in df.columns]
     assert "planerat" in " ".join(m.value for m in at.markdown)
 
 

@@ -144,3 +144,14 @@ def test_heatmap_kommun_picker_shows_withheld_schools(app_test, demo) -> None:
     for r in small.itertuples():
         assert rows[r.namn][heat["data"][0]["x"].index(month_label(r.manad, "sv"))] is None
     assert any(label.endswith("(..)") for label in heat["data"][0]["y"])
+
+
+def test_every_figure_withheld_still_shows_the_page(app_test, monkeypatch) -> None:
+    """A selection where no figure may be shown (here: the limit raised above every count) gives
+    the page with its withheld markers, not an error."""
+    monkeypatch.setenv("PLUGINNAN_MIN_PUPILS", "10000000")
+    at = app_test(PAGE, kommun="1480")
+    assert not at.exception, [e.value for e in at.exception]
+    trend = chart(at, "Frånvaro per månad")
+    assert all(y is None for trace in trend["data"] for y in trace["y"])
+    assert "yaxis" not in trend["layout"] or "range" not in trend["layout"]["yaxis"]

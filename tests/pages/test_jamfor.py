@@ -11,6 +11,8 @@ import re
 import pandas as pd
 import pytest
 
+from tests.conftest import tables
+
 PAGE = "app_pages/jamfor.py"
 
 
@@ -18,12 +20,13 @@ def charts(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 def visible_text(at) -> str:
-    """What a user reads: texts, labels, options, table headers, chart titles, legends, hovers."""
+    """What a user reads: texts, labels, options, table headers (Tabell tabs opened), chart titles,
+    legends, hovers."""
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
              for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value} {m.proto.delta} {m.help}" for m in at.metric]
     parts += [" ".join(map(str, w.options)) + " " + w.label for w in [*at.selectbox, *at.multiselect]]
-    parts += [" ".join(d.value.columns) for d in at.dataframe]
+    parts += [" ".join(d.columns) for d in tables(at)]
     for c in charts(at):
         parts.append(c["layout"]["title"]["text"])
         parts += [f"{t.get('name', '')} {' '.join(map(str, t.get('text', []) or []))} "
@@ -89,7 +92,7 @@ def test_jamfor_link_and_absence_measure(app_test, demo) -> None:
     ockero = next(t for t in side["data"] if t["name"] == "Öckerö")
     assert ockero["x"] == sql["lasar"].tolist() and ockero["y"] == pytest.approx(sql["v"].tolist())
     assert side["layout"]["yaxis2"]["matches"] == "y"
-    table = at.dataframe[0].value
+    table = tables(at)[0]
     assert table.columns.tolist() == ["Område", "Läsår", "Ogiltig frånvaro (%)", "Antal elever (snitt per månad)"]
 
 
@@ -147,7 +150,7 @@ def test_english(app_test, demo) -> None:
     assert not at.exception
     assert at.title[0].value == "Compare municipalities"
     assert all(c["layout"]["separators"] == ".," for c in charts(at))
-    headers = " ".join(c for d in at.dataframe for c in d.value.columns)
+    headers = " ".join(c for d in tables(at) for c in d.columns)
     assert "Område" not in headers and "Distance" in headers
     assert any("standardised Euclidean distance" in m.value for m in at.markdown)
     assert_no_raw_names(at)
