@@ -34,7 +34,7 @@ def _old_copy(demo_db: Path, tmp_path: Path) -> Path:
     shutil.copyfile(demo_db, path)
     con = duckdb.connect(str(path))
     con.execute("DELETE FROM meta WHERE key = 'schema_version'")
-    con.execute("DROP TABLE absence_threshold")
+    con.execute("DROP TABLE subproject_intervention")
     con.close()
     return path
 
@@ -87,7 +87,7 @@ def test_old_schema_says_how_to_upgrade_and_migrate_keeps_everything(demo_db, tm
     assert snapshot.meta["schema_version"] == str(db.SCHEMA_VERSION) and snapshot.is_demo
     for table, n in counts.items():
         assert snapshot.scalar(f"SELECT count(*) FROM {table}") == n, table
-    assert snapshot.scalar("SELECT count(*) FROM absence_threshold") == 0  # the new table exists, empty
+    assert snapshot.scalar("SELECT count(*) FROM subproject_intervention") == 0  # the new table exists, empty
     snapshot.close()
     assert db.migrate(path) is False  # current files are left alone
     at = _run(path, monkeypatch)
