@@ -44,6 +44,12 @@ def _num(v: object) -> float | None:
     return None if math.isnan(f) else f
 
 
+def _pupils(row: pd.Series, lang: str) -> str:
+    """The pupil count a tile is based on, '..' when it is withheld (not '.', which means missing)."""
+    mk = row.get("antal_elever_marker")
+    return fmt_value(row["antal_elever"], "st", lang, mk if isinstance(mk, str) else None)
+
+
 def selection_tiles(db: Database, sel: queries.Selection, lang: str) -> list[Tile]:
     """The page's tiles for a selection (one call, so the UI can cache tiles and query together)."""
     return tiles(queries.overview(db, sel), lang)
@@ -61,7 +67,7 @@ def tiles(ov: dict, lang: str) -> list[Tile]:
             fmt_value(v, "%", lang, marker if isinstance(marker, str) else None),
             fmt_change(v - p, "%", lang) + (f" sedan {prev['lasar']}" if lang == "sv" else f" since {prev['lasar']}")
             if v is not None and p is not None else None,
-            t("tile_elig_help", lang, n=fmt_value(last["antal_elever"], "st", lang))
+            t("tile_elig_help", lang, n=_pupils(last, lang))
             + partial_note(last, len(ov["kommuner"]), lang),
         ))
     else:
@@ -75,7 +81,7 @@ def tiles(ov: dict, lang: str) -> list[Tile]:
             fmt_value(v, "%", lang, marker if isinstance(marker, str) else None),
             fmt_change(v - p, "%", lang) + (f" sedan {prev['lasar']}" if lang == "sv" else f" since {prev['lasar']}")
             if v is not None and p is not None else None,
-            t("tile_abs_help", lang, n=fmt_value(last["antal_elever"], "st", lang)),
+            t("tile_abs_help", lang, n=_pupils(last, lang)),
             delta_color="inverse",
         ))
     else:

@@ -38,9 +38,10 @@ def test_a_forbund_tile_is_the_forbund_figure_as_on_behorighet(demo: Database) -
         tile = overview.selection_tiles(demo, sel, "sv")[0]
         level, ids = ("forbund", ["SKARABORG"]) if sel.forbund else ("region", None)
         own = queries.eligibility(demo, level, ids, [LATEST], sel.grupp).iloc[0]
-        assert tile.value == fmt_value(own["behorig_yrk"], "%", "sv")
+        assert tile.value == fmt_value(own["behorig_yrk"], "%", "sv", own.get("behorig_yrk_marker") or None)
         assert tile.value == ev.tiles(ev.load(demo, sel, "sv", ev.base_frames(demo)), "behorig_yrk")[0].value
-        assert fmt_value(own["antal_elever"], "st", "sv") in tile.help and "Summan bygger" not in tile.help
+        pupils = fmt_value(own["antal_elever"], "st", "sv", own.get("antal_elever_marker") or None)  # '..' if withheld
+        assert f"Bygger på {pupils} elever" in tile.help and "Summan bygger" not in tile.help
 
 
 def test_a_total_of_picked_kommuner_says_it_leaves_a_withheld_kommun_out(ale_small: Database) -> None:
