@@ -133,7 +133,7 @@ def replay(replay_key: Hashable, draw: Callable[[], None]) -> None:
     How: Streamlit's own element recording and replay (the machinery behind `st.cache_data`,
     pinned with the Streamlit version in requirements.txt), with the recordings kept as they are
     in one LRU bounded in bytes. `st.cache_data` itself hashed the function's signature and
-    unpickled every recorded chart on each hit, a third of a cached page rerun.
+    unpickled every recorded chart on each hit: 28 % of a cached Frånvaro rerun (py-spy), 16 % after.
     """
     with _lock:
         result = _replays.get(replay_key)
