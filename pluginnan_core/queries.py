@@ -581,7 +581,7 @@ def _shown_members(protected: pd.DataFrame, kommuner: Sequence[str], period: str
 
 
 def selection_absence(db: Database, kommuner: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
-    """Absence per läsår for a set of kommuner as one series."""
+    """Absence per läsår for a set of kommuner as one series (`kommuner_med` as in selection_eligibility)."""
     if len(kommuner) == 1:
         return absence(db, "kommun", kommuner, period="lasar", years=years)
     measures = [*ABSENCE_MEASURES, *(f"andel_over_{t}" for t in thresholds(db))]
@@ -600,6 +600,7 @@ def _raw_absence_selection(db: Database, kommuner: Sequence[str], years: Sequenc
         f"""
         WITH t AS ({_kommun_thresholds(ts)})
         SELECT a.lasar, a.grupp, round(sum(a.antal_elever) / count(DISTINCT a.manad))::INTEGER AS antal_elever,
+               count(DISTINCT a.kommun_kod)::INTEGER AS kommuner_med,
                100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
                100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
                100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct{shares}

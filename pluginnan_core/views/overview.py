@@ -81,7 +81,7 @@ def tiles(ov: dict, lang: str) -> list[Tile]:
             fmt_value(v, "%", lang, marker if isinstance(marker, str) else None),
             fmt_change(v - p, "%", lang) + (f" sedan {prev['lasar']}" if lang == "sv" else f" since {prev['lasar']}")
             if v is not None and p is not None else None,
-            t("tile_abs_help", lang, n=_pupils(last, lang)),
+            t("tile_abs_help", lang, n=_pupils(last, lang)) + partial_note(last, len(ov["kommuner"]), lang),
             delta_color="inverse",
         ))
     else:

@@ -50,6 +50,8 @@ def test_a_total_of_picked_kommuner_says_it_leaves_a_withheld_kommun_out(ale_sma
     goteborg = queries.eligibility(ale_small, "kommun", ["1480"], [LATEST], "flickor").iloc[0]
     assert tile.value == fmt_value(goteborg["behorig_yrk"], "%", "sv")  # Ale's 7 girls are not in the sum
     assert "Summan bygger på 1 av urvalets 2 kommuner" in tile.help
+    absence = overview.selection_tiles(ale_small, sel, "sv")[1]  # Ale's absence is shown: the whole selection
+    assert "Summan bygger" not in absence.help
     english = overview.selection_tiles(ale_small, sel, "en")[0]
     assert "based on 1 of the selection's 2 municipalities" in english.help
     alla = overview.selection_tiles(ale_small, queries.Selection(kommuner=("1440", "1480")), "sv")[0]
