@@ -78,6 +78,7 @@ def _old_raw_selection(snap: db.Database, kommuner, years, shown) -> pd.DataFram
     return snap.query(
         f"""
         SELECT a.lasar, a.grupp, round(sum(a.antal_elever) / count(DISTINCT a.manad))::INTEGER AS antal_elever,
+               count(DISTINCT s.kommun_kod)::INTEGER AS kommuner_med,
                100.0 * sum(a.franvaro_min) / nullif(sum(a.schemalagd_min), 0) AS franvaro_pct,
                100.0 * sum(a.giltig_min) / nullif(sum(a.schemalagd_min), 0) AS giltig_pct,
                100.0 * sum(a.ogiltig_min) / nullif(sum(a.schemalagd_min), 0) AS ogiltig_pct
