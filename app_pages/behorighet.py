@@ -33,6 +33,7 @@ def _show(built: tuple[Visual, tuple]) -> None:
 
 st.title(t("nav_behorighet", lang))
 st.markdown(t("be_intro", lang))
+components.view_switch(lang)
 
 measures = list(ev.MEASURES)
 state.url_choice("matt", measures, ev.DEFAULT_MEASURE, "be_matt", lang)

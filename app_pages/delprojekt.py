@@ -62,6 +62,7 @@ eval_source = f"{source} {t('dp_source_eval', lang)}".strip()
 
 st.title(t("dp_title", lang))
 st.markdown(t("dp_intro", lang))
+components.view_switch(lang)
 
 # --- 1. All sub-projects: scope from the sidebar, type and status on the page
 st.header(t("dp_h_list", lang))

@@ -14,15 +14,16 @@ database, sel, lang = state.db(), state.selection(), state.lang()
 
 st.title(t("franvaro_title", lang))
 st.markdown(t("franvaro_intro", lang))
+components.view_switch(lang)
 
 SOURCE = " ".join(x for x in (components.source_line(database, lang), t("franvaro_source_note", lang)) if x)
 MARKERS = ("..", ".")
 
 
-def show(fn, *args: object) -> None:
+def show(fn, *args: object, note: str = "") -> None:
     """Build `fn(database, sel, lang, *args)` once per selection (ui.cache) and draw it, replayed on reruns."""
     v = cache.call(fn, database, sel, lang, *args)
-    components.show(v, language=lang, source=SOURCE, markers=MARKERS,
+    components.show(v, language=lang, source=SOURCE, markers=MARKERS, note=note,
                     replay=cache.key(fn, database, sel, lang, *args))
 
 
@@ -51,13 +52,11 @@ if kommuner:
         st.session_state["p_heat_kommun"] = kommuner[0]
     if st.session_state.get("p_heat_year") not in ctx.years:
         st.session_state["p_heat_year"] = ctx.years[-1]
-    c1, c2, _ = st.columns([2, 1.4, 1.6])
-    kommun = c1.selectbox(t("abs_heat_kommun", lang), kommuner, key="p_heat_kommun",
-                          format_func=lambda k: names.get(k, k))
-    lasar = c2.selectbox(t("abs_heat_year", lang), ctx.years, key="p_heat_year")
-    st.caption(t("abs_heat_legend", lang, m=min_pupils()))
-    show(absence.heatmap, str(kommun), str(lasar))
+    pickers = st.container(horizontal=True)  # one block for the row: each block costs every rerun
+    kommun = pickers.selectbox(t("abs_heat_kommun", lang), kommuner, key="p_heat_kommun",
+                               format_func=lambda k: names.get(k, k), width=320)
+    lasar = pickers.selectbox(t("abs_heat_year", lang), ctx.years, key="p_heat_year", width=220)
+    show(absence.heatmap, str(kommun), str(lasar), note=t("abs_heat_legend", lang, m=min_pupils()))
 
 st.subheader(t("abs_h_warning", lang))
-st.caption(absence.early_warning_note(lang))
-show(absence.early_warning)
+show(absence.early_warning, note=absence.early_warning_note(lang))

@@ -70,6 +70,7 @@ if "jf_lik" not in st.session_state:
 st.title(t("nav_jamfor", lang))
 _notice(bad)
 st.markdown(t("jf_intro", lang))
+components.view_switch(lang)
 
 c1, c2 = st.columns([3, 2])
 picks = c1.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selections=cv.MAX_PICKS,

@@ -13,6 +13,7 @@ database, sel, lang = state.db(), state.selection(), state.lang()
 
 st.title(t("karta_title", lang))
 st.markdown(t("karta_intro", lang))
+components.view_switch(lang)
 
 if st.session_state.pop("_map_limit", False):
     st.warning(t("map_limit", lang), icon=":material/warning:")

@@ -11,6 +11,7 @@ database, sel, lang = state.db(), state.selection(), state.lang()
 
 st.title(t("oversikt_title", lang))
 st.markdown(t("oversikt_intro", lang))
+components.view_switch(lang)
 
 components.tiles(cache.call(overview.selection_tiles, database, sel, lang),
                  replay=cache.key(overview.selection_tiles, database, sel, lang))

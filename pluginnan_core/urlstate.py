@@ -32,7 +32,9 @@ MAX_KOMMUNER = 12  # the sidebar multiselect's max_selections
 NOTICE_VALUE_CHARS = 40  # a shown value is cut after this many characters
 MAX_NOTICES_PER_KEY = 5  # 1,000 bad codes in one link give five notices and a count, not 1,000
 #: Parameters read here; pages may read their own (e.g. a threshold) and validate them themselves.
-KEYS = ("lang", "forbund", "kommun", "fran", "till", "kon")
+KEYS = ("lang", "forbund", "kommun", "fran", "till", "kon", "visa")
+#: What the pages with charts show (`visa=`): the charts, or their tables with downloads.
+VIEWS = ("diagram", "tabell")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 # Characters Streamlit's markdown gives a meaning: links, emphasis, icons (:material/x:), LaTeX, HTML.
@@ -49,6 +51,7 @@ class UrlValues:
     fran: str | None = None
     till: str | None = None
     kon: str | None = None
+    visa: str | None = None
     notices: tuple[str, ...] = field(default=())
 
     def session_state(self) -> dict[str, object]:
@@ -61,6 +64,8 @@ class UrlValues:
                 out[key] = value
         if self.kommuner:
             out["f_kommuner"] = list(self.kommuner)
+        if self.visa is not None:
+            out["_visa"] = self.visa  # the kept choice behind ui.components.view_switch
         return out
 
 
@@ -155,4 +160,11 @@ def parse_url(params: Mapping[str, str | Sequence[str]], kommun_codes: Iterable[
             kon = value
         else:
             notes.add("kon", value)
-    return UrlValues(lang, forbund, kommuner, fran, till, kon, notes.result())
+    visa = None
+    if "visa" in params:
+        value = _last(params, "visa")
+        if value in VIEWS:
+            visa = value
+        else:
+            notes.add("visa", value)
+    return UrlValues(lang, forbund, kommuner, fran, till, kon, visa, notes.result())

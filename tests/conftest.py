@@ -77,26 +77,23 @@ def app_test(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 
-def open_tab(at, tab: str):
-    """Open tab `tab` (an i18n key: tab_chart, tab_table, tab_download) of every visual and rerun.
+def show_as(at, view: str):
+    """Switch the page's Diagram / Tabell och nedladdning control (`diagram` or `tabell`) and rerun.
 
-    Why: a visual draws only its open tab (ui.components.visual), so a test that reads tables or
-    download buttons switches those tabs, as a user would.
+    Why: a visual draws its table and download buttons only when the page shows tables
+    (ui.components.view_switch), so a test that reads them switches, as a user would.
     """
-    from pluginnan_core.i18n import t
+    from ui.components import VIEW_KEY
 
-    keys = [k for k in at.session_state.keys() if str(k).startswith("tabs_")]
-    assert keys, "no visual on this page"
-    language = "en" if any(x.label == t("tab_chart", "en") for x in at.tabs) else "sv"
-    for k in keys:
-        at.session_state[k] = t(tab, language)
+    assert any(b.key == VIEW_KEY for b in at.button_group), "no Diagram / Tabell switch on this page"
+    at.button_group(key=VIEW_KEY).set_value(view)
     at.run()
     return at
 
 
 def tables(at) -> list:
-    """Every table on the page with each visual's Tabell tab open; the charts are shown again after."""
-    open_tab(at, "tab_table")
+    """Every table on the page, shown as a user would (Tabell och nedladdning); the charts are shown again after."""
+    show_as(at, "tabell")
     out = [d.value for d in at.dataframe]
-    open_tab(at, "tab_chart")
+    show_as(at, "diagram")
     return out

@@ -19,6 +19,7 @@ from pluginnan_core.urlstate import (
     MAX_KOMMUNER,
     MAX_NOTICES_PER_KEY,
     NOTICE_VALUE_CHARS,
+    VIEWS,
     UrlValues,
     escape_markdown,
     parse_url,
@@ -36,7 +37,7 @@ def choices(demo) -> dict[str, list[str]]:
     table = queries.kommun_table(demo)
     return {"kommun": list(table["kommun_kod"]), "forbund": sorted(set(table["forbund_id"].dropna())),
             "fran": queries.all_years(demo), "till": queries.all_years(demo), "lang": list(LANGS),
-            "kon": list(GROUPS)}
+            "kon": list(GROUPS), "visa": list(VIEWS)}
 
 
 def check(values: UrlValues, params: dict[str, list[str]], c: dict[str, list[str]]) -> None:
@@ -111,6 +112,13 @@ def test_thousands_of_bad_codes_give_a_short_notice(choices) -> None:
                        choices["fran"])
     assert len(values.notices) == MAX_NOTICES_PER_KEY + 1
     assert values.notices[-1] == f"kommun (+{5000 - MAX_NOTICES_PER_KEY})"
+
+
+def test_view_is_read_and_a_bad_one_is_named(choices) -> None:
+    ok = parse_url({"visa": ["tabell"]}, choices["kommun"], choices["forbund"], choices["fran"])
+    assert ok.visa == "tabell" and not ok.notices and ok.session_state() == {"_visa": "tabell"}
+    bad = parse_url({"visa": ["bilder"]}, choices["kommun"], choices["forbund"], choices["fran"])
+    assert bad.visa is None and bad.notices == ("visa=bilder",) and bad.session_state() == {}
 
 
 def test_bad_years_fall_back_to_the_range_ends(choices) -> None:

@@ -68,7 +68,7 @@ _store: cachetools.LRUCache = cachetools.LRUCache(maxsize=BUDGET_MB << 20, getsi
 def _plain(value: Any) -> Any:
     """A hashable, notice-free stand-in for an argument (the notices never change a result)."""
     if isinstance(value, queries.Selection):
-        return dataclasses.replace(value, notices=())
+        return dataclasses.replace(value, notices=()) if value.notices else value
     if isinstance(value, list):
         return tuple(_plain(v) for v in value)
     return value

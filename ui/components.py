@@ -18,11 +18,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pluginnan_core import exports, views
+from pluginnan_core import exports, urlstate, views
 from pluginnan_core.db import Database
 from pluginnan_core.i18n import t
 from pluginnan_core.views import Visual
 from ui import cache
+from ui.state import url_write
 
 #: The tab icon as a data URL, read once: given a file path, st.set_page_config decodes the image
 #: with PIL on every rerun.
@@ -105,86 +106,111 @@ def readable(figure: dict) -> dict:
     return out
 
 
+#: Widget key and URL parameter (`visa=tabell`) of the page's Diagram / Tabell och nedladdning switch.
+VIEW_KEY = "visa"
+_CHOSEN = "_visa"  # the choice itself, kept for the session (a widget's own state ends with its page)
+VIEWS = list(urlstate.VIEWS)
+_VIEW_ICONS = {"diagram": ":material/bar_chart:", "tabell": ":material/table:"}
+
+
+def view_switch(language: str) -> None:
+    """The page's switch between charts and tables with downloads, kept across pages and in the link.
+
+    Why one switch per page, not tabs on every chart: every Streamlit element costs the same on
+    each rerun whatever it holds, and three tabs per chart were four blocks, five times on a page
+    (benchmarks/run.py, "fem visualer"). One switch also lets a screen-reader user, or someone
+    copying figures into a report, see every table of the page at once. The link's `visa=` is read
+    with the other filters (pluginnan_core.urlstate) and written back here, default left out.
+    """
+    st.session_state[VIEW_KEY] = st.session_state.get(_CHOSEN, VIEWS[0])
+    value = st.segmented_control(t("view_label", language), VIEWS, key=VIEW_KEY, required=True,
+                                 format_func=lambda v: f"{_VIEW_ICONS[v]} {t(f'view_{v}', language)}",
+                                 label_visibility="collapsed", on_change=_remember)
+    url_write(VIEW_KEY, value, VIEWS[0])
+
+
+def _remember() -> None:
+    st.session_state[_CHOSEN] = st.session_state[VIEW_KEY]
+
+
+def tables_shown() -> bool:
+    """Whether the page's switch (`view_switch`) asks for tables and downloads instead of charts."""
+    return st.session_state.get(_CHOSEN) == "tabell"
+
+
 def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summary: str, *,
            language: str, source: str = "", markers: Sequence[str] = ("..", "~100", "."),
            file_stem: str | None = None, on_select: str | Callable[[], None] | None = None,
-           height: int | None = None, replay: Hashable | None = None):
-    """One chart with its three tabs. Returns the chart's selection event when `on_select` is set.
+           height: int | None = None, replay: Hashable | None = None, note: str = ""):
+    """One chart, or with the page's switch on Tabell (`view_switch`) its table and downloads, with
+    the summary sentence and source under it. Returns the chart's selection event when
+    `on_select` is set.
 
     `table` is the already formatted, user-facing table (see exports.display_table); the
     downloads contain exactly it, with title, summary, source and legend as leading lines.
     `replay` names the data the visual was built from (see ui.cache.key; with the language it
-    decides everything drawn): when given, what the open tab shows is drawn once and replayed on
-    later reruns instead of being serialised again.
-
-    Why only the open tab is drawn: a page has up to five visuals, and drawing every hidden table
-    and download button on every rerun cost more than the charts themselves (benchmarks/run.py,
-    "fem visualer"). The tabs remember their choice (key `tabs_<key>`); switching reruns the page,
-    which the shared caches answer at once. The summary sentence and the source line are part of
-    each tab, so the replay of the open tab is a single cache hit.
+    decides everything drawn): when given, the chart or table and the text are drawn once and
+    replayed on later reruns instead of being serialised again. The summary sentence, the
+    visual's own `note` (how to read it), the source line and the marker legend are one element:
+    each element costs a rerun the same, whatever it holds.
     """
-    labels = [t("tab_chart", language), t("tab_table", language), t("tab_download", language)]
-    tab_chart, tab_table, tab_download = st.tabs(labels, key=f"tabs_{key}", on_change="rerun")
     drawn = None if replay is None else (replay, key, language, height)
-    caption = " ".join(x for x in (source, legend(language, markers)) if x)
+    caption = " ".join(x for x in (note, source, legend(language, markers)) if x)
 
     def text() -> None:
-        st.markdown(f"**{summary}**")
-        if caption:
-            st.caption(caption)
+        st.markdown(f"**{summary}**" + (f"\n\n:small[{_bracket_safe(caption)}]" if caption else ""))
 
-    if tab_table.open:
-        with tab_table:
-            def table_part() -> None:
-                # lazy=False: a lazily served table registers a data source per run, which a replay would not
-                st.dataframe(table, hide_index=True, width="stretch", lazy=False)
-                text()
-            _draw(drawn, "table", table_part)
-        return None
-    if tab_download.open:
-        with tab_download:
-            note = [title, summary, source, legend(language, markers)]
-            stem = file_stem or key
-            c1, c2 = st.columns(2)
-            # Files are built only when clicked (callables), not on every rerun of the page; a click
-            # only downloads (on_click="ignore"), it does not rerun the page.
-            c1.download_button(t("download_csv", language), lambda: exports.to_csv(table, note=note),
-                               f"{stem}.csv", "text/csv", on_click="ignore", width="stretch")
-            c2.download_button(t("download_xlsx", language), lambda: exports.to_xlsx(table, note=note),
-                               f"{stem}.xlsx",
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               on_click="ignore", width="stretch")
-            _draw(drawn, "download", text)
-        return None
-    with tab_chart:
-        if figure is None or table.empty:
-            def empty_part() -> None:
-                st.info(t("no_data", language))
-                text()
-            _draw(drawn, "empty", empty_part)
-            return None
-        if on_select:  # a chart that reports clicks is a widget: drawn each run, not replayed
-            shown = readable(figure) if drawn is None else _selectable(drawn, figure)
-            event = st.plotly_chart(shown, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
-                                    height=height or "content", on_select=on_select, selection_mode="points")
-            _draw(drawn, "text", text)
-            return event
-
-        def chart_part() -> None:
-            st.plotly_chart(readable(figure), key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
-                            height=height or "content")
+    if figure is None or table.empty:
+        def empty_part() -> None:
+            st.info(t("no_data", language))
             text()
-        _draw(drawn, "chart", chart_part)
+        _draw(drawn, "empty", empty_part)
+        return None
+    if tables_shown():
+        def table_part() -> None:
+            # lazy=False: a lazily served table registers a data source per run, which a replay would not
+            st.dataframe(table, hide_index=True, width="stretch", lazy=False)
+            text()
+        _draw(drawn, "table", table_part)
+        note = [title, summary, source, legend(language, markers)]
+        stem = file_stem or key
+        c1, c2, _ = st.columns([1, 1, 2])
+        # Files are built only when clicked (callables), not on every rerun of the page; a click
+        # only downloads (on_click="ignore"), it does not rerun the page.
+        c1.download_button(t("download_csv", language), lambda: exports.to_csv(table, note=note),
+                           f"{stem}.csv", "text/csv", on_click="ignore", width="stretch",
+                           icon=":material/download:")
+        c2.download_button(t("download_xlsx", language), lambda: exports.to_xlsx(table, note=note),
+                           f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           on_click="ignore", width="stretch", icon=":material/download:")
+        return None
+    if on_select:  # a chart that reports clicks is a widget: drawn each run, not replayed
+        shown = readable(figure) if drawn is None else _selectable(drawn, figure)
+        event = st.plotly_chart(shown, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
+                                height=height or "content", on_select=on_select, selection_mode="points")
+        _draw(drawn, "text", text)
+        return event
+
+    def chart_part() -> None:
+        st.plotly_chart(readable(figure), key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
+                        height=height or "content")
+        text()
+    _draw(drawn, "chart", chart_part)
     return None
+
+
+def _bracket_safe(text: str) -> str:
+    """Text that can sit inside a Markdown directive such as `:small[…]` (a `]` would end it)."""
+    return text.replace("[", "\\[").replace("]", "\\]")
 
 
 def show(v: Visual, *, language: str, source: str = "", replay: Hashable | None = None,
          markers: Sequence[str] | None = None, file_stem: str | None = None,
-         on_select: str | Callable[[], None] | None = None, height: int | None = None):
+         on_select: str | Callable[[], None] | None = None, height: int | None = None, note: str = ""):
     """`visual` for a views.Visual (its key, title, figure, table, summary and markers)."""
     return visual(v.key, v.title, v.figure, v.table, v.summary, language=language, source=source,
                   markers=v.markers if markers is None else markers, file_stem=file_stem, on_select=on_select,
-                  height=height, replay=replay)
+                  height=height, replay=replay, note=note)
 
 
 def _draw(drawn: Hashable | None, part: str, draw: Callable[[], None]) -> None:
@@ -225,7 +251,7 @@ PRINT_CSS = """
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stSkipToContent"], [data-testid="stTopNav"], [data-testid="stBottom"],
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stTabs"] [role="tablist"],
-  [data-testid="stTabs"] [role="tabpanel"][hidden], [data-testid="stHeaderActionElements"],
+  [data-testid="stTabs"] [role="tabpanel"][hidden], [data-testid="stHeaderActionElements"], .st-key-visa,
   [data-testid="stSidebarResizeHandle"], .modebar-container, .st-key-pres_nav, .st-key-pres_keys {
     display: none !important;
   }

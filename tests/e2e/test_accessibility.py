@@ -1,6 +1,6 @@
 # Accessibility in the system Chromium: axe-core (WCAG 2.1 A/AA) on every page that exists, in its
-# Diagram, Tabell and Ladda ner states; contrast of the colours actually drawn; the page language;
-# a text alternative and a table for every chart; and a keyboard-only walk through the filters and tabs.
+# Diagram and Tabell och nedladdning views; contrast of the colours actually drawn; the page language;
+# a text alternative and a table for every chart; and a keyboard-only walk through the filters and the view switch.
 """WCAG 2.1 AA checks (tests/trust/a11y.py holds the browser-side probes)."""
 
 from __future__ import annotations
@@ -46,13 +46,14 @@ def _load(page: Page, url: str) -> None:
         pass
 
 
-def _click_all(page: Page, name: str) -> int:
-    tabs = page.get_by_role("tab", name=name, exact=True)
-    for i in range(tabs.count()):
-        tabs.nth(i).click()
-    if tabs.count():
-        a11y.settle(page)
-    return tabs.count()
+def _show_tables(page: Page) -> bool:
+    """Switch the page to Tabell och nedladdning (ui.components.view_switch); False on pages without it."""
+    switch = page.locator(".st-key-visa")
+    if not switch.count():
+        return False
+    switch.get_by_role("radio", name="Tabell och nedladdning").click()
+    a11y.settle(page)
+    return True
 
 
 @pytest.mark.e2e
@@ -62,11 +63,9 @@ def test_page_passes_axe_and_contrast(page: Page, a11y_url: str, info: PageInfo)
     assert page.locator("[data-testid='stException']").count() == 0
     results = [a11y.run_axe(page, info.path, "Diagram")]
     contrast = a11y.contrast_failures(page)
-    if _click_all(page, "Tabell"):
-        results.append(a11y.run_axe(page, info.path, "Tabell"))
+    if _show_tables(page):  # the tables with their download buttons
+        results.append(a11y.run_axe(page, info.path, "Tabell och nedladdning"))
         contrast += a11y.contrast_failures(page)
-    if _click_all(page, "Ladda ner"):
-        results.append(a11y.run_axe(page, info.path, "Ladda ner"))
     blocking = [(r.state, v) for r in results for v in r.blocking]
     assert not blocking, blocking
     assert not contrast, contrast[:10]
@@ -85,7 +84,10 @@ def test_every_chart_has_text_alternative_and_table(page: Page, a11y_url: str, i
         chart = charts.nth(i)
         assert chart.get_attribute("role") == "figure"
         assert len(chart.get_attribute("aria-label") or "") > 20  # the summary sentence
-    assert page.get_by_role("tab", name="Tabell", exact=True).count() >= charts.count()
+    shown = charts.count()
+    assert _show_tables(page)
+    assert page.locator("[data-testid='stDataFrame']").count() >= shown  # every chart's figures as a table
+    assert page.get_by_role("button", name="Ladda ner CSV").count() >= shown
 
 
 @pytest.mark.e2e
@@ -113,12 +115,12 @@ def _tab_to(page: Page, wanted, key: str = "Tab", limit: int = 90) -> dict:
 
 
 @pytest.mark.e2e
-def test_keyboard_alone_reaches_and_operates_filters_and_tabs(page: Page, a11y_url: str) -> None:
+def test_keyboard_alone_reaches_and_operates_filters_and_the_view_switch(page: Page, a11y_url: str) -> None:
     _load(page, a11y_url + "/")
     walk = a11y.tab_walk(page, 70)
     reached = {(w["testid"], w["role"]) for w in walk}
     for needed in [("stRadioOption", "radio"), ("stSelectbox", "combobox"), ("stMultiSelectTagsContainer", "combobox"),
-                   ("stSlider", "range"), ("stTab", "tab")]:
+                   ("stSlider", "range"), ("stButtonGroup", "radio")]:
         assert needed in reached, (needed, reached)
     unseen = [w for w in walk if not w["ring"] and w["tag"] != "main"]
     assert not unseen, unseen  # focus is visible on everything Tab reaches (WCAG 2.4.7)
@@ -155,22 +157,20 @@ def test_keyboard_alone_reaches_and_operates_filters_and_tabs(page: Page, a11y_u
     a11y.settle(page)
     assert "kon=flickor" in page.url, page.url
 
-    tab = _tab_to(page, lambda f: f["role"] == "tab")
-    assert tab["label"] == "Diagram" and tab["selected"] == "true"
-    # switching a tab reruns the page to draw the opened tab (only the open tab is drawn); the
-    # focus stays on the tab meanwhile
+    switch = _tab_to(page, lambda f: f["testid"] == "stButtonGroup")
+    assert switch["role"] == "radio" and switch["label"].endswith("Diagram")
+    checked = "() => document.activeElement.getAttribute('aria-checked')"
+    assert page.evaluate(checked) == "true"
+    # the arrow key moves to Tabell och nedladdning and Enter picks it; the page reruns with the tables
     page.keyboard.press("ArrowRight")
-    assert a11y.focused(page)["label"] == "Tabell" and a11y.focused(page)["selected"] == "true"
+    assert a11y.focused(page)["label"].endswith("Tabell och nedladdning")
+    page.keyboard.press("Enter")
     a11y.settle(page)
-    assert a11y.focused(page)["label"] == "Tabell" and a11y.focused(page)["selected"] == "true"
-    page.keyboard.press("ArrowRight")
-    assert a11y.focused(page)["label"] == "Ladda ner" and a11y.focused(page)["selected"] == "true"
-    a11y.settle(page)
-    assert a11y.focused(page)["label"] == "Ladda ner" and a11y.focused(page)["selected"] == "true"
-    button = _tab_to(page, lambda f: True)
-    assert button["label"].startswith("Ladda ner CSV")
+    assert page.locator(".st-key-visa").get_by_role("radio", name="Tabell och nedladdning").get_attribute(
+        "aria-checked") == "true"
+    assert "visa=tabell" in page.url, page.url
+    _tab_to(page, lambda f: f["label"].endswith("Ladda ner CSV"))
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".csv")
-    assert _tab_to(page, lambda f: True, key="Shift+Tab")["label"] == "Ladda ner"
     assert page.locator("[data-testid='stException']").count() == 0

@@ -17,7 +17,7 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 
 from pluginnan_core.i18n import fmt_number
-from tests.conftest import open_tab, tables
+from tests.conftest import show_as, tables
 
 PAGE = "app_pages/behorighet.py"
 LATEST = "2024/25"
@@ -200,7 +200,7 @@ def test_disclosure_on_page_and_in_downloads(small_app) -> None:
     assert not at.exception
     assert at.metric[0].value == ".." and at.metric[3].value == ".."
     rank = next(d for d in tables(at) if "Plats" in d.columns)
-    open_tab(at, "tab_download")  # the download buttons are drawn when their tab is open
+    show_as(at, "tabell")  # the download buttons are drawn with the tables
     ale = rank[rank["Kommun"] == "Ale"].iloc[0]
     assert ale["Antal elever"] == ".." and ale[f"Andel behöriga till yrkesprogram (%) {LATEST}"] == ".."
     csv = next(data for data, name in files if name == "behorighet_rank.csv")

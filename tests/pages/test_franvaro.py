@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from tests.conftest import show_as
+
 PAGE = "app_pages/franvaro.py"
 
 
@@ -56,11 +58,11 @@ def test_default_page_shows_five_visuals_equal_to_sql(app_test, demo) -> None:
     share = chart(at, "Andel elever med minst 15 % frånvaro")
     assert share["data"][0]["y"] == pytest.approx(sql_share(demo, None, 15))
     assert at.radio(key="p_grans").value == 15
-    captions = " ".join(c.value for c in at.caption)
-    assert "skolornas egna frånvarosystem" in captions and "färre än 10 elever" in captions
     summaries = [m.value for m in at.markdown if m.value.startswith("**")]
-    assert len(summaries) >= 5  # one sentence under every visual
-    assert len(at.tabs) >= 15  # Diagram / Tabell / Ladda ner for each of the five
+    assert len(summaries) >= 5  # one sentence under every visual, with the source and markers under it
+    assert all("skolornas egna frånvarosystem" in s and "färre än 10 elever" in s for s in summaries[:5])
+    show_as(at, "tabell")  # every visual has its table and both downloads
+    assert len(at.dataframe) >= 5 and len(at.get("download_button")) >= 10
 
 
 def test_kommun_from_url(app_test, demo) -> None:
