@@ -55,14 +55,14 @@ def _pages(language: str) -> list:
 
 def main() -> None:
     memory.tune()  # once per server process: freed memory goes back to the system
-    st.set_page_config(page_title="Plug Innan – statistik", page_icon=components.FAVICON, layout="wide",
-                       initial_sidebar_state="expanded")
+    language = state.lang()  # the switch's new value when it was just changed (widget state comes first)
+    page = st.navigation(_pages(language), position="sidebar")  # ten pages: "top" overflows into an English "N more"
+    # Once per run, before anything is drawn: each page its own title (WCAG 2.4.2)
+    st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", page_icon=components.FAVICON,
+                       layout="wide", initial_sidebar_state="expanded")
     database = state.db()
     selection = state.sidebar_filters(database)
     st.session_state["_selection"] = selection
-    language = state.lang()
-    page = st.navigation(_pages(language), position="sidebar")  # ten pages: "top" overflows into an English "N more"
-    st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", layout="wide")  # each page its own title (WCAG 2.4.2)
     components.chrome(language)  # <html lang> for screen readers (WCAG 3.1.1); A4 landscape print styles
     components.demo_notice(database, language)
     state.url_notices(language)

@@ -37,9 +37,8 @@ components.view_switch(lang)
 
 measures = list(ev.MEASURES)
 state.url_choice("matt", measures, ev.DEFAULT_MEASURE, "be_matt", lang)
-left, _ = st.columns([2, 3])
-measure = left.selectbox(t("be_measure", lang), measures, key="be_matt",
-                         format_func=lambda m: measure_label(m, lang))
+measure = st.selectbox(t("be_measure", lang), measures, key="be_matt", width=components.PICKER_WIDTH,
+                       format_func=lambda m: measure_label(m, lang))
 state.url_write("matt", measure, ev.DEFAULT_MEASURE)
 
 ctx, ctx_key = _context()
@@ -76,7 +75,7 @@ else:
         st.subheader(t("be_h_school", lang))
         codes = list(options)
         state.url_choice("skola", codes, codes[0], "be_skola", lang)
-        pick = st.columns([2, 3])[0].selectbox(t("be_school_pick", lang), codes, key="be_skola",
-                                               format_func=lambda k: options[k])
+        pick = st.selectbox(t("be_school_pick", lang), codes, key="be_skola", width=components.PICKER_WIDTH,
+                            format_func=lambda k: options[k])
         state.url_write("skola", pick)
         _show(_built(f"school_trend|{pick}", lambda: ev.school_trend(ctx, measure, frame, pick)))

@@ -71,11 +71,11 @@ st.caption(t("dp_scope", lang, scope=scope))
 codes = list(kinds)
 _url_multi("insats", codes, "dp_insats")
 _url_multi("status", list(sp.STATUSES), "dp_status")
-c1, c2 = st.columns([3, 2])
-picked_types = c1.multiselect(t("dp_filter_types", lang), codes, key="dp_insats",
+row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
+picked_types = row.multiselect(t("dp_filter_types", lang), codes, key="dp_insats",
                               format_func=lambda c: sp.intervention_names([c], kinds, lang)[0],
                               placeholder=t("dp_filter_types_ph", lang))
-picked_status = c2.pills(t("dp_filter_status", lang), list(sp.STATUSES), selection_mode="multi", key="dp_status",
+picked_status = row.pills(t("dp_filter_status", lang), list(sp.STATUSES), selection_mode="multi", key="dp_status",
                          format_func=lambda s: sp.status_label(s, lang).capitalize())
 state.url_write("insats", ",".join(picked_types))
 state.url_write("status", ",".join(picked_status or []))
@@ -106,8 +106,8 @@ if not options:
 else:
     ids = list(options)
     state.url_choice("projekt", ids, ids[0], "dp_projekt", lang)
-    pid = st.columns([3, 2])[0].selectbox(t("dp_pick_project", lang), ids, key="dp_projekt",
-                                          format_func=lambda p: options.get(p, p))
+    pid = st.selectbox(t("dp_pick_project", lang), ids, key="dp_projekt", width=components.WIDE_PICKER_WIDTH,
+                       format_func=lambda p: options.get(p, p))
     state.url_write("projekt", pid)
     info, _ = _built("info", lambda: register[register["projekt_id"] == pid].iloc[0], pid)
     st.markdown(_built("facts", lambda: sp.project_facts(info, kinds, lang), pid)[0])
@@ -169,8 +169,8 @@ st.header(t("dp_h_types", lang))
 st.markdown(t("dp_types_intro", lang))
 measure_codes = list(sp.MEASURE_CODES)
 state.url_choice("typmatt", measure_codes, sp.DEFAULT_MEASURE, "dp_typmatt", lang)
-type_measure = st.columns([3, 2])[0].selectbox(
-    t("dp_types_measure", lang), measure_codes, key="dp_typmatt",
+type_measure = st.selectbox(
+    t("dp_types_measure", lang), measure_codes, key="dp_typmatt", width=components.PICKER_WIDTH,
     format_func=lambda m: evaluate.MEASURES[m].en if lang == "en" else evaluate.MEASURES[m].sv)
 state.url_write("typmatt", type_measure if type_measure != sp.DEFAULT_MEASURE else None)
 _show(_built("types", lambda: sp.intervention_visual(pooled, results, type_measure, lang), type_measure), eval_source,

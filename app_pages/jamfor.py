@@ -72,10 +72,11 @@ _notice(bad)
 st.markdown(t("jf_intro", lang))
 components.view_switch(lang)
 
-c1, c2 = st.columns([3, 2])
-picks = c1.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selections=cv.MAX_PICKS,
+row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
+picks = row.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selections=cv.MAX_PICKS,
                        format_func=lambda k: names.get(k, k), placeholder=t("jf_picks_placeholder", lang))
-measure = c2.selectbox(t("jf_measure", lang), measures, key="jf_matt", format_func=lambda m: cv.label(m, lang))
+measure = row.selectbox(t("jf_measure", lang), measures, key="jf_matt", format_func=lambda m: cv.label(m, lang),
+                       width=components.PICKER_WIDTH)
 
 ref = st.session_state["jf_lik"] if st.session_state.get("jf_lik") in options else default_ref
 similar_ids = _built(cv.similar, ref)[0][0]["id"].tolist()[1:]
@@ -88,7 +89,8 @@ else:
     st.info(t("jf_pick_some", lang), icon=":material/compare_arrows:")
 
 st.header(t("jf_h_similar", lang))
-ref = st.columns([2, 3])[0].selectbox(t("jf_ref", lang), options, key="jf_lik", format_func=lambda k: names.get(k, k))
+ref = st.selectbox(t("jf_ref", lang), options, key="jf_lik", format_func=lambda k: names.get(k, k),
+                   width=components.PICKER_WIDTH)
 st.caption(t("jf_rule_short", lang, n=cv.N_SIMILAR))
 with st.expander(t("jf_rule_title", lang)):
     st.markdown(t("jf_rule", lang, n=cv.N_SIMILAR))

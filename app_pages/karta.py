@@ -25,8 +25,8 @@ if st.session_state.get("p_matt") not in geo.MEASURE_OPTIONS:
     if not ok:
         state.url_notice("matt", raw, lang)
     st.session_state["p_matt"] = value
-c1, c2, c3 = st.columns([3, 2, 1.3])
-measure = c1.selectbox(t("map_measure", lang), geo.MEASURE_OPTIONS, key="p_matt",
+row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
+measure = row.selectbox(t("map_measure", lang), geo.MEASURE_OPTIONS, key="p_matt", width=components.PICKER_WIDTH,
                        format_func=lambda m: MEASURES[m][1 if lang == "en" else 0])
 if measure != geo.DEFAULT_MEASURE:
     if st.query_params.get("matt") != measure:
@@ -37,7 +37,7 @@ elif "matt" in st.query_params:
 grans = None
 if measure == "andel_over":
     options = cache.call(queries.thresholds, database)
-    grans = state.threshold_choice(options, lang, c2.selectbox)
+    grans = state.threshold_choice(options, lang, row.selectbox, width=200)
 
 years = cache.call(geo.years_for, database, measure, sel)
 if not years:
@@ -45,7 +45,7 @@ if not years:
     st.stop()
 if st.session_state.get("p_map_year") not in years:
     st.session_state["p_map_year"] = years[-1]
-lasar = c3.selectbox(t("map_year", lang), years, key="p_map_year")
+lasar = row.selectbox(t("map_year", lang), years, key="p_map_year", width=160)
 
 # --- the map; a click adds the kommun to the sidebar selection (see _on_click)
 CHART_KEY = "karta"

@@ -60,14 +60,23 @@ def tile(label: str, value: str, delta: str | None = None, help_text: str | None
 def tiles(items: Sequence[Any], *, per_row: int = 4, replay: Hashable | None = None) -> None:
     """KPI tiles (views' Tile objects) in rows of `per_row`; replayed on later reruns when `replay` is given."""
     def draw() -> None:
+        # One horizontal block per row (st.columns would add a block per tile: each costs every rerun);
+        # a short last row is padded so its tiles keep the width of the ones above.
         for start in range(0, len(items), per_row):
             row = items[start:start + per_row]
-            for col, item in zip(st.columns(per_row), row, strict=False):
-                with col:
+            with st.container(horizontal=True):
+                for item in row:
                     tile(item.label, item.value, item.delta, item.help, item.delta_color)
+                for _ in range(per_row - len(row)):
+                    st.space("stretch")
 
     _draw(None if replay is None else (replay, "tiles", per_row), "tiles", draw)
 
+
+#: Widths of a page's own select boxes, in px: a fixed width instead of a column around each
+#: (a column row is two or more blocks, and every block costs each rerun).
+PICKER_WIDTH = 400
+WIDE_PICKER_WIDTH = 560
 
 CHART_TEXT = "#404040"  # 10.4:1 on white: axis labels and legends meet WCAG 1.4.3 with room to spare
 
