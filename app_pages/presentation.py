@@ -36,7 +36,8 @@ STYLE = """
 .st-key-pres_slide h1 { font-size: 2.5rem; line-height: 1.15; padding: 0.2rem 0 0.4rem 0; }
 .st-key-pres_slide .pres-summary { font-size: 1.75rem; line-height: 1.3; font-weight: 600; margin: 0.3rem 0; }
 .st-key-pres_slide .pres-source { font-size: 1.05rem; color: #404040; }
-.st-key-pres_title h1 { font-size: 5rem; color: #0072B2; padding-top: 6vh; }
+.st-key-pres_title h1 { font-size: 5rem; font-weight: 700; line-height: 1.2; color: #0072B2; padding-top: 6vh;
+  margin: 0 0 1rem 0; }
 .st-key-pres_title p { font-size: 2rem; }
 .st-key-pres_title .pres-date { font-size: 1.6rem; color: #404040; }
 .st-key-pres_title .pres-hint { font-size: 1.1rem; color: #404040; margin-top: 3rem; }
@@ -94,17 +95,17 @@ with st.container(key="pres_top", horizontal=True, vertical_alignment="center"):
     st.markdown(t("pres_counter", lang, i=number, n=total), width="content")
 
 if number == 1:
-    with st.container(key="pres_title"):
-        st.title("Plug Innan", anchor=False)
-        st.markdown(t("pres_app_subtitle", lang))
-        st.markdown(f"**{_esc(subtitle)}**")
-        st.html(f'<p class="pres-date">{_esc(show.date_text(dt.date.today(), lang))} · '
-                f'{_esc(t("pres_slides", lang, n=total))}</p>')
-        if database.is_demo:
-            st.html(f'<div class="pres-demo-big">{_esc(t("demo_notice", lang))}</div>')
-        if not visuals:
-            st.html(f'<p class="pres-hint">{_esc(t("pres_none", lang))}</p>')
-        st.html(f'<p class="pres-hint">{_esc(t("pres_keys_hint", lang))}</p>')
+    with st.container(key="pres_title"):  # one element: each costs every rerun (a key press is a rerun)
+        st.html("".join([
+            '<h1>Plug Innan</h1>',
+            f'<p>{_esc(t("pres_app_subtitle", lang))}</p>',
+            f'<p><strong>{_esc(subtitle)}</strong></p>',
+            f'<p class="pres-date">{_esc(show.date_text(dt.date.today(), lang))} · '
+            f'{_esc(t("pres_slides", lang, n=total))}</p>',
+            f'<div class="pres-demo-big">{_esc(t("demo_notice", lang))}</div>' if database.is_demo else "",
+            "" if visuals else f'<p class="pres-hint">{_esc(t("pres_none", lang))}</p>',
+            f'<p class="pres-hint">{_esc(t("pres_keys_hint", lang))}</p>',
+        ]))
 elif number == total:
     with st.container(key="pres_closing"):
         st.title(t("pres_closing_title", lang), anchor=False)
