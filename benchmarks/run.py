@@ -38,7 +38,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 BARE_PAGE = "import streamlit as st\nst.write('Hej')\n"
 #: Not a target, a second floor: what Streamlit's elements of five visuals cost with no data work
-#: at all (each: its tabs, and in the open Diagram tab a two-point chart with its text, replayed).
+#: at all (each: a two-point chart with its text, replayed, as in the default Diagram view).
 FIVE_VISUALS = """import sys
 sys.path.insert(0, {root!r})
 import pandas as pd
@@ -563,7 +563,7 @@ def report(res: dict) -> str:
                           f"bar sida {_ms(bare)}", shell / bare, ""))
         if pr.get("five_visuals"):
             five, bare = median(pr["five_visuals"]), beside("five_bare")
-            lines.append(_row("fem visualer utan data (flikar, diagram, text), ingen sidomeny",
+            lines.append(_row("fem visualer utan data (diagram och text), ingen sidomeny",
                               _ms(five), f"bar sida {_ms(bare)}", five / bare, ""))
         for path, r in pr["pages"].items():
             if "error" in r:
