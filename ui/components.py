@@ -318,6 +318,19 @@ A11Y_CSS = """<style>
 </style>"""
 
 
+#: KPI tiles share their row equally (`tiles` draws a row as one horizontal block, not columns):
+#: without this each tile is as wide as its label and a long label pushes the last tile onto a
+#: line of its own. Below ~4 × 12rem the row wraps, two or one per line, as columns would stack.
+#: A tile's label and change wrap instead of being cut off with "…" (a politician reads the whole label).
+LAYOUT_CSS = """<style>
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stElementContainer"] > [data-testid="stMetric"])
+  > [data-testid="stElementContainer"] { flex: 1 1 0 !important; min-width: 12rem; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div,
+[data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
+</style>"""
+
+
 def _lang_script(language: str) -> str:
     code = "en" if language == "en" else "sv"
     return ("<script>(function(){var d=document.documentElement;window.__pluginnanLang='" + code + "';"
@@ -335,20 +348,19 @@ def page_language(language: str) -> None:
     would read Swedish text with English pronunciation. The script runs in the page itself
     (st.html, not an iframe), sets `lang` again whenever the language switch changes the body,
     and keeps it if anything resets the attribute. It goes at the end of the sidebar, where its
-    empty block takes no visible room.
+    empty block takes no visible room; the style tag with it applies to the whole page.
     """
-    st.html(A11Y_CSS)  # only a style tag: Streamlit puts it in the event container, it takes no room
-    st.sidebar.html(_lang_script(language), unsafe_allow_javascript=True)
+    st.sidebar.html(A11Y_CSS + _lang_script(language), unsafe_allow_javascript=True)
 
 
 def chrome(language: str) -> None:
-    """The page's language (see `page_language`), the focus styles and the print styles, in two
-    elements; app.py calls it once per run.
+    """The page's language (see `page_language`), the focus styles and the print styles, in one
+    element; app.py calls it once per run (every element costs each rerun).
 
     Why print styles: people bring a page to a meeting on paper or as a PDF. Without them, the
     browser's Print (Ctrl+P) gives only the visible part of the app's scroll box, with the menu and
-    buttons on it; with them it gives readable A4 landscape pages. The style tag takes no room;
-    the small scripts sit in the sidebar, which is never printed.
+    buttons on it; with them it gives readable A4 landscape pages. Style tags apply to the whole
+    page wherever they sit; the element sits in the sidebar, which is never printed.
     """
-    st.html(A11Y_CSS + PRINT_CSS)
-    st.sidebar.html(PRINT_JS + _lang_script(language), unsafe_allow_javascript=True)
+    st.sidebar.html(A11Y_CSS + LAYOUT_CSS + PRINT_CSS + PRINT_JS + _lang_script(language),
+                    unsafe_allow_javascript=True)

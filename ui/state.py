@@ -181,7 +181,8 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
     _init_from_url(database)
     language = st.sidebar.radio(t("language", lang()), LANGS, key="f_lang", horizontal=True,
                                 format_func=_LANGUAGE_NAMES.get)
-    st.sidebar.header(t("filters", language))
+    # the link hint as the heading's tooltip, not a caption of its own (every element costs each rerun)
+    st.sidebar.header(t("filters", language), help=t("copy_link", language))
     lists = cache.call(_lists, database)  # reference lists: cached per database file
     if st.session_state.get("f_forbund") not in lists.short:
         st.session_state["f_forbund"] = ""
@@ -217,7 +218,6 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
                              format_func=lambda g: t(f"grupp_{g}", language), horizontal=True)
     st.session_state["f_fran"], st.session_state["f_till"] = lo, hi
     _write_url(language, forbund, kommuner, lo, hi, grupp, years)
-    st.sidebar.caption(t("copy_link", language))
     return queries.Selection(forbund=(forbund,) if forbund else (), kommuner=tuple(kommuner),
                              lasar_from=lo, lasar_to=hi, grupp=grupp,
                              notices=tuple(st.session_state.get(_NOTICES, [])))
