@@ -86,8 +86,9 @@ def test_every_chart_has_text_alternative_and_table(page: Page, a11y_url: str, i
         assert len(chart.get_attribute("aria-label") or "") > 20  # the summary sentence
     shown = charts.count()
     assert _show_tables(page)
-    assert page.locator("[data-testid='stDataFrame']").count() >= shown  # every chart's figures as a table
-    assert page.get_by_role("button", name="Ladda ner CSV").count() >= shown
+    # every chart's figures as a table, each with its downloads (the tables may still be drawing)
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(shown, timeout=TIMEOUT_MS)
+    expect(page.get_by_role("button", name="Ladda ner CSV")).to_have_count(shown, timeout=TIMEOUT_MS)
 
 
 @pytest.mark.e2e
