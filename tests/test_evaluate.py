@@ -467,3 +467,23 @@ def test_wls_slope_equals_statsmodels(n: int, seed: int) -> None:
         assert not np.isfinite(expected[1]) and np.isnan(se_classic) and np.isnan(se_hc1)
     else:
         assert np.allclose([se_classic, se_hc1], expected[1:], rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.parametrize("df", [*range(1, 41), 60, 100, 250, 1_000, 1_700, 5_000, 100_000])
+def test_student_t_equals_scipy(df: int) -> None:
+    """The server's Student's t p-value and 95 % quantile (plain Python, no scipy import) give
+    scipy.special's stdtr and stdtrit, from the centre to far in the tail."""
+    from scipy import special
+
+    for t in (0.0, 0.05, 0.5, 1.0, 1.96, 2.5, 4.0, 10.0, 40.0, 1e3, -3.0):
+        expected = 2 * special.stdtr(df, -abs(t))
+        assert np.isclose(evaluate._t_two_sided_p(t, df), expected, rtol=1e-9, atol=1e-300), t
+    for p in (0.6, 0.9, 0.975, 0.995, 0.9995):
+        assert np.isclose(evaluate._t_quantile(p, df), special.stdtrit(df, p), rtol=1e-9), p
+
+
+def test_student_t_near_zero_matches_the_closed_form() -> None:
+    """With one degree of freedom (Cauchy) P(|T| >= t) = 1 - 2 atan(t) / pi exactly, also for a
+    tiny t where 1 - x rounds away (scipy itself is off by 3e-9 there)."""
+    for t in (1e-12, 1e-8, 1e-4, 0.3):
+        assert np.isclose(evaluate._t_two_sided_p(t, 1), 1 - 2 * np.arctan(t) / np.pi, rtol=1e-13)

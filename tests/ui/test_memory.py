@@ -1,0 +1,40 @@
+# Tests for ui/memory.py: the allocator settings and the thread that hands freed memory back.
+"""What matters: tune() is safe to call on every run, and freed memory is trimmed after a burst
+of runs (twice: soon, and later for a run that went on) and again after a later run."""
+
+from __future__ import annotations
+
+import threading
+
+import pyarrow as pa
+
+from ui import memory
+
+
+def test_tune_uses_the_system_pool_and_is_cheap_to_repeat() -> None:
+    memory.tune()
+    memory.tune()
+    assert pa.default_memory_pool().backend_name == "system"
+    trimmers = [t for t in threading.enumerate() if t.name == "pluginnan-malloc-trim"]
+    assert len(trimmers) <= 1  # one trimming thread per process, however many runs
+
+
+def test_trim_follows_each_burst_of_runs() -> None:
+    calls: list[int] = []
+    done = threading.Semaphore(0)
+    activity = threading.Event()
+
+    def trim(pad: int) -> int:
+        calls.append(pad)
+        done.release()
+        return 1
+
+    worker = threading.Thread(target=memory.trim_when_quiet, args=(trim, (0.01, 0.02), 2, activity), daemon=True)
+    worker.start()
+    assert not done.acquire(timeout=0.2)  # no run yet: nothing to trim
+    activity.set()  # a run started
+    assert done.acquire(timeout=30) and done.acquire(timeout=30)  # trimmed soon, and once more later
+    activity.set()  # a later run: trimmed again after it
+    worker.join(30)
+    assert not worker.is_alive()
+    assert calls == [0, 0, 0, 0]
