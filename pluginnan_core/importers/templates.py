@@ -129,22 +129,97 @@ def _sql_number(col: str) -> str:
 
 _TEXT_COLS = ["skolenhetskod", "skola", "kommun_kod", "huvudman", "manad", "grupp"]
 _MINUTES = ["schemalagd_min", "franvaro_min", "giltig_min", "ogiltig_min"]
+_CENSUS_CHUNK = 1 << 20
+
+
+def _census(raw: bytes, start: int, digits: bool) -> tuple[int, int]:
+    """(lines, other bytes) of `raw`: its line count, and with `digits` how many bytes from `start`
+    on are none of the ASCII digits, ';', '\\n' or the '\\r' of a '\\r\\n' (-1 without `digits`).
+
+    Why: every byte of a data line is a separator, a line end or part of exactly one field, so
+    `other` less the non-digit bytes of the text fields is the number of non-digit bytes in the
+    number fields; zero means every number cell is plain digits (see _plain_numbers). It runs
+    while DuckDB reads the file (numpy on 1 MiB slices: no copy of the file in memory).
+    """
+    newlines = raw.count(b"\n")
+    lines = newlines + (0 if raw.endswith(b"\n") else 1)
+    if not digits:
+        return lines, -1
+    data = np.frombuffer(raw, dtype=np.uint8, offset=start)
+    work = np.empty(min(_CENSUS_CHUNK, len(data)), dtype=np.uint8)
+    other = 0
+    for at in range(0, len(data), _CENSUS_CHUNK):
+        part = data[at:at + _CENSUS_CHUNK]
+        shifted = work[:len(part)]
+        np.subtract(part, 48, out=shifted)  # uint8 wraps: bytes below '0' become large too
+        other += int(np.count_nonzero(shifted > 9)) - int(np.count_nonzero(part == ord(";")))
+    other -= newlines - raw.count(b"\n", 0, start)
+    if b"\r" in raw:
+        other -= raw.count(b"\r\n", start)
+    return lines, other
+
+
+def _nondigit_bytes(text: str) -> int:
+    """Bytes of the text's UTF-8 form that are not ASCII digits."""
+    return len(re.sub("[0-9]", "", text).encode("utf-8"))
+
+
+def _plain_numbers(other: int, schools: pd.DataFrame, months: dict[str, int], groups: dict[str, int]) -> bool:
+    """True when every number cell of the file is plain ASCII digits (so DuckDB's integer reading,
+    which also takes 1e3, 0x10, 1_000, +12, ' 12' and rounds 12.5, read exactly what
+    validate.parse_number reads).
+
+    `other` is _census's count over the data lines; the text fields' share is counted from their
+    distinct values times the rows that hold them (`schools`: `_nondigit` bytes of its four
+    columns in `_rows` rows, and the months' and groups' row counts). Exact, not a hash: what is left is the sum of the number fields'
+    non-digit bytes, each count ≥ 0, so it is 0 only if each of them is 0. A byte DuckDB
+    dropped from a text field leaves more, never less, so such a file goes the careful way.
+    """
+    text = int((schools["_nondigit"] * schools["_rows"]).sum())
+    text += sum(_nondigit_bytes(value) * rows for counts in (months, groups) for value, rows in counts.items())
+    return other == text
+
+
+def _plain_head(text_head: str, header: list[str], numbers: list[str]) -> bool:
+    """Whether the whole lines among the first bytes have plain digits in every number column.
+
+    Why: DuckDB's integer reading stops at the first cell it cannot read ('2 340', '12,5'); a
+    file written that way goes straight to the text reading instead of reading twice.
+    """
+    where = [header.index(c) for c in numbers]
+    for line in text_head.splitlines()[1:-1]:
+        cells = line.split(";")
+        if len(cells) != len(header):
+            return True  # not this check's business: DuckDB's field count check reports it
+        if not all(cells[i].isascii() and cells[i].isdigit() for i in where):
+            return False
+    return True
 
 
 def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
     """parse_absence for a large, plainly valid CSV file, read and checked by DuckDB.
 
     Why: the Python reader spends about a minute on a million rows. This path reads the file
-    with read_csv in one pass (numbers parsed as it reads) and applies the same rules in SQL
-    (the text columns, which have few distinct values, through the very same validate
-    functions). It never reports a problem: anything it does not accept, and any file it cannot
-    vouch for (quotes, blank lines, an .xlsx copy, other columns, a line near the length limit),
-    returns None and the ordinary path reads the file and words the messages.
+    with read_csv in one pass and applies the same rules in SQL (the text columns, which have
+    few distinct values, through the very same validate functions). It never reports a
+    problem: anything it does not accept, and any file it cannot vouch for (quotes, blank
+    lines, an .xlsx copy, other columns, a line near the length limit), returns None and the
+    ordinary path reads the file and words the messages.
+
+    Numbers are read in one of two ways. First, when the first lines have plain digits in every
+    number column, as integers by read_csv itself (the cheapest reading: ~0.4 CPU-seconds less
+    than text per million rows). DuckDB's integer reading is lenient (1e3, 0x10, 1_000, +12,
+    12.5 rounded), so the result is kept only if a byte count proves that no number cell holds
+    anything but digits (_census, _plain_numbers); else, or when read_csv cannot read a cell as
+    an integer ('2 340', '12,5'), the numbers are read as text and each cell is checked against
+    validate.parse_number's rule (_sql_number).
 
     The rows stay in `con` (the import's staging instance, see importers.Staged): absence_month,
     thresholds included as antal_over_<t> columns, is returned as SQL over the staged table,
     never as a pandas frame.
     """
+    import concurrent.futures
+
     import duckdb
 
     if v.is_xlsx(raw) or b'"' in raw or not path.is_file() or path.stat().st_size != len(raw):
@@ -160,62 +235,112 @@ def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
                         and 1 <= int(c.removeprefix(THRESHOLD_PREFIX)) <= 100) for c in extra)
             or len({int(c.removeprefix(THRESHOLD_PREFIX)) for c in extra}) != len(extra)):
         return None
-    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+    counts = ["antal_elever", *extra]
+    tiers = [True, False] if _plain_head(text_head, header, [*counts, *_MINUTES]) else [False]
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     con = con if con is not None else duckdb.connect()
     stage = stage_name("absence")
     n, maps = (f"memory.main.{stage}{suffix}" for suffix in ("", "_maps"))
     accepted = False
     try:
-        types = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
-        counts = ["antal_elever", *extra]
-        nums = ", ".join(f"{_sql_number(c)} AS {c}" for c in [*counts, *_MINUTES])
+        text_types = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
+        int_types = ", ".join(f"'{c}': '{'VARCHAR' if c in _TEXT_COLS else 'UBIGINT'}'" for c in header)
 
-        def stage(ordered: bool) -> None:
-            """The file as a table. Unordered, DuckDB reads it in parallel (about half the time on two
-            cores); `ordered` keeps the file's line order as rowid (needed below only for a school
-            spelled two ways). max_line_size: DuckDB refuses any line of MAX_LINE_CHARS bytes or
-            more, so every line it reads is shorter than the ordinary path's limit in characters."""
+        def read(as_integers: bool, ordered: bool) -> None:
+            """The file as a table: text columns as text, numbers as DOUBLE (NULL when not a number).
+
+            Unordered, DuckDB reads it in parallel (about half the time on two cores); `ordered`
+            keeps the file's line order as rowid (needed below only for a school spelled two
+            ways). max_line_size: DuckDB refuses any line of MAX_LINE_CHARS bytes or more, so
+            every line it reads is shorter than the ordinary path's limit in characters."""
+            nums = ", ".join(f"{c}::DOUBLE AS {c}" if as_integers else f"{_sql_number(c)} AS {c}"
+                             for c in [*counts, *_MINUTES])
             con.execute(f"SET preserve_insertion_order = {str(ordered).lower()}")
             con.execute(f"""CREATE OR REPLACE TABLE {n} AS SELECT {', '.join(_TEXT_COLS)}, {nums}
-                            FROM read_csv(?, delim=';', header=true, quote='', escape='', columns={{{types}}},
+                            FROM read_csv(?, delim=';', header=true, quote='', escape='',
+                                          columns={{{int_types if as_integers else text_types}}},
                                           strict_mode=true, null_padding=false, encoding='utf-8',
                                           max_line_size={v.MAX_LINE_CHARS})""", [str(path)])
 
         def school_rows(ordered: bool) -> pd.DataFrame:
-            """Distinct school columns, in the order of their last line when `ordered`."""
-            return con.execute("SELECT coalesce(skolenhetskod, '') AS skolenhetskod, "
-                               "coalesce(kommun_kod, '') AS kommun_kod, coalesce(skola, '') AS skola, "
-                               f"coalesce(huvudman, '') AS huvudman, max(rowid) AS _last FROM {n} GROUP BY ALL "
-                               f"ORDER BY {'_last' if ordered else 'ALL'}").df().assign(_line=0)
+            """Distinct school columns, with their rows and how many of those repeat a month and group
+            of the same spelling (`_repeated`), in the order of their last line when `ordered`.
 
-        stage(ordered=False)
+            Why a bit per month and group: it finds repeated keys in the pass over the rows that
+            the school columns need anyway, for half the work of counting distinct keys.
+            """
+            return con.execute("SELECT *, strlen(regexp_replace(skolenhetskod || kommun_kod || skola || huvudman, "
+                               "'[0-9]', '', 'g')) AS _nondigit FROM (SELECT coalesce(n.skolenhetskod, '') AS "
+                               "skolenhetskod, coalesce(n.kommun_kod, '') AS kommun_kod, coalesce(n.skola, '') AS "
+                               "skola, coalesce(n.huvudman, '') AS huvudman, max(n.rowid) AS _last, count(*) AS _rows, "
+                               f"count(*) - bit_count(bitstring_agg(m.idx, 0, {len(keys) - 1})) AS _repeated "
+                               f"FROM {n} n JOIN {maps} m ON m.manad_text = n.manad AND m.grupp_text = n.grupp "
+                               f"GROUP BY ALL) ORDER BY {'_last' if ordered else 'ALL'}").df().assign(_line=0)
+
         bad = " OR ".join([*(f"{c} IS NULL OR {c} < 0 OR {c} <> floor({c})" for c in counts),
                            *(f"{c} IS NULL OR {c} < 0" for c in _MINUTES),
                            "franvaro_min > schemalagd_min + 0.5",
                            "abs(giltig_min + ogiltig_min - franvaro_min) > 0.5 + 0.001 * franvaro_min",
                            *(f"{c} > antal_elever" for c in extra)])
-        # One pass over the rows for every check that needs them all: rows breaking a rule, duplicate
-        # keys (counted by a 64-bit hash: a collision can only send the file to the ordinary path,
-        # which then finds no duplicate), and the few distinct months and groups.
-        n_rows, n_bad, n_keys, month_values, group_values = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE {bad}), count(DISTINCT hash(skolenhetskod, manad, grupp)), "
-            f"list(DISTINCT coalesce(manad, '')), list(DISTINCT coalesce(grupp, '')) FROM {n}").fetchall()[0]
-        if n_rows == 0 or n_rows != lines - 1 or n_bad or n_keys != n_rows:
-            return None  # blank lines, a problem, duplicate rows: the ordinary path words them
-        # Text columns: the distinct values go through the same validate functions as the slow path.
+        keys = pd.DataFrame()
+        census: tuple[int, int] | None = None
+        for as_integers in tiers:
+            # DuckDB reads in a thread (it lets go of the GIL) while this one counts the file's bytes.
+            reading = pool.submit(read, as_integers, False)
+            if census is None:
+                census = _census(raw, raw.index(b"\n") + 1 if b"\n" in raw else len(raw), tiers[0])
+            lines, other = census
+            try:
+                reading.result()
+            except duckdb.Error:
+                if as_integers:
+                    continue  # a cell that is not a whole number ('12,5'): read the numbers as text
+                raise
+            # One pass over the rows for the checks that need them all: rows breaking a rule and the
+            # few distinct months and groups with their rows.
+            n_rows, n_bad, month_counts, group_counts = con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE {bad}), histogram(coalesce(manad, '')), "
+                f"histogram(coalesce(grupp, '')) FROM {n}").fetchall()[0]
+            if n_rows == 0 or n_rows != lines - 1:
+                return None  # blank lines: the ordinary path words them
+            if keys.empty:
+                # Months and groups: the distinct values go through the same validate functions as the
+                # slow path; every month spelling with every group spelling (a few hundred rows) becomes
+                # one table, so each row needs one join, not two, and a small number (idx) for its key.
+                problems = v.Problems()
+                months = pd.DataFrame({"manad": sorted(month_counts), "_line": 0})
+                parsed_month = v.month(months, "manad", name, problems)
+                group_frame = pd.DataFrame({"grupp": sorted(group_counts), "_line": 0})
+                v.choice(group_frame, "grupp", name, problems, v.GROUP_CHOICES)
+                if problems or any((frame[col] != frame[col].str.strip()).any()
+                                   for frame, col in ((months, "manad"), (group_frame, "grupp"))):
+                    return None
+                month_map = pd.DataFrame({"manad_text": months["manad"], "manad_date": parsed_month,
+                                          "lasar": [reference.lasar_of_month(m.date()) for m in parsed_month]})
+                group_map = pd.DataFrame({"grupp_text": group_frame["grupp"],
+                                          "grupp_kod": group_frame["grupp"].str.lower().map(v.GROUP_CHOICES)})
+                if month_map["manad_date"].duplicated().any() or group_map["grupp_kod"].duplicated().any():
+                    return None  # two spellings of one month or group: duplicates must be checked as the slow path does
+                keys = month_map.merge(group_map, how="cross")
+                keys["idx"] = range(len(keys))
+                con.register("_map", keys)
+                con.execute(f"CREATE TABLE {maps} AS SELECT manad_text, grupp_text, manad_date::DATE AS manad_date, "
+                            "lasar, grupp_kod, idx::INTEGER AS idx FROM _map")
+                con.unregister("_map")
+            distinct = school_rows(ordered=False)
+            if distinct["_rows"].sum() != n_rows:
+                return None  # a row with no month or group: the ordinary path words it
+            if not as_integers or _plain_numbers(other, distinct, month_counts, group_counts):
+                break
+        if n_bad or distinct["_repeated"].any():
+            return None  # a problem, duplicate rows: the ordinary path words them
+        # School columns: the distinct values go through the same validate functions as the slow path.
         problems = v.Problems()
-        distinct = school_rows(ordered=False)
         v.codes(distinct, "skolenhetskod", name, problems, "skolenhetskod")
         v.codes(distinct, "kommun_kod", name, problems, "kommun")
         v.check_text(distinct, "skola", name, problems)
         huvudman = v.choice(distinct, "huvudman", name, problems, v.HUVUDMAN_CHOICES)
-        months = pd.DataFrame({"manad": sorted(month_values), "_line": 0})
-        parsed_month = v.month(months, "manad", name, problems)
-        group_frame = pd.DataFrame({"grupp": sorted(group_values), "_line": 0})
-        v.choice(group_frame, "grupp", name, problems, v.GROUP_CHOICES)
-        stripped = any((frame[col] != frame[col].str.strip()).any()
-                       for frame, col in ((distinct, "skolenhetskod"), (months, "manad"), (group_frame, "grupp")))
-        if problems or stripped:
+        if problems or (distinct["skolenhetskod"] != distinct["skolenhetskod"].str.strip()).any():
             return None
 
         def school_frame(distinct: pd.DataFrame, huvudman: pd.Series) -> pd.DataFrame:
@@ -224,26 +349,23 @@ def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
                                  "kommun_kod": distinct["kommun_kod"].str.strip(), "huvudman": huvudman,
                                  "huvudman_namn": None})
 
+        if distinct["skolenhetskod"].duplicated().any():
+            # A school spelled two ways (renamed, moved, a space more): a month and group may repeat
+            # across its spellings, which _repeated (per spelling) does not see, so count per code.
+            repeated = con.execute(f"SELECT count(*) - bit_count(bitstring_agg(m.idx, 0, {len(keys) - 1})) AS r "
+                                   f"FROM {n} n JOIN {maps} m ON m.manad_text = n.manad AND m.grupp_text = n.grupp "
+                                   "GROUP BY n.skolenhetskod ORDER BY r DESC LIMIT 1").fetchall()[0][0]
+            if repeated:
+                return None  # duplicate rows: the ordinary path words them
         schools = school_frame(distinct, huvudman).drop_duplicates()
         if schools["skolenhetskod"].duplicated().any():
-            # A school spelled two ways (renamed, moved): the last line's spelling wins, as in the
-            # ordinary path, so read the file again in its line order (rare: costs one more read).
-            stage(ordered=True)
+            # The last line's spelling wins, as in the ordinary path, so read the file again in its
+            # line order (rare: costs one more read; the same numbers reading, which the first read
+            # proved right for this file).
+            read(as_integers, ordered=True)
             distinct = school_rows(ordered=True)
             schools = school_frame(distinct, distinct["huvudman"].str.strip().str.lower().map(v.HUVUDMAN_CHOICES))
         schools = schools.drop_duplicates("skolenhetskod", keep="last")
-        month_map = pd.DataFrame({"manad_text": months["manad"], "manad_date": parsed_month,
-                                  "lasar": [reference.lasar_of_month(m.date()) for m in parsed_month]})
-        group_map = pd.DataFrame({"grupp_text": group_frame["grupp"],
-                                  "grupp_kod": group_frame["grupp"].str.lower().map(v.GROUP_CHOICES)})
-        if month_map["manad_date"].duplicated().any() or group_map["grupp_kod"].duplicated().any():
-            return None  # two spellings of one month or group: duplicates must be checked as the slow path does
-        # Every month spelling with every group spelling (a few hundred rows): one join per row, not two.
-        both = month_map.merge(group_map, how="cross")
-        con.register("_map", both)
-        con.execute(f"CREATE TABLE {maps} AS SELECT manad_text, grupp_text, manad_date::DATE AS manad_date, lasar, "
-                    "grupp_kod FROM _map")
-        con.unregister("_map")
         joined = f"FROM {n} n JOIN {maps} m ON m.manad_text = n.manad AND m.grupp_text = n.grupp"
         over = "".join(f", n.{c}::INTEGER AS {db.threshold_column(int(c.removeprefix(THRESHOLD_PREFIX)))}"
                        for c in extra)
@@ -256,6 +378,7 @@ def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
     except duckdb.Error:
         return None
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         if not accepted:
             for table in (n, maps):
                 con.execute(f"DROP TABLE IF EXISTS {table}")

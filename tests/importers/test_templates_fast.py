@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -189,3 +190,137 @@ def test_the_sql_number_reading_equals_parse_number() -> None:
                                 "18446744073709551616", "123456789012345678901234567890", "1234567890123456789012345678901"]})
     got = duckdb.connect().execute(f"SELECT {templates._sql_number('c')} AS v FROM cells").df()["v"]
     pd.testing.assert_series_equal(got.astype("float64"), validate.parse_number(cells["c"]), check_names=False)
+
+
+#: The last line of the files below, a new school; ODD_CELLS puts one odd cell into it.
+ODD_LINE = "20000000;Ny skola;1440;kommunal;2023-09;alla;50;100000;5000;4000;1000;9;7;5;1"
+#: (column, cell, what the message says; None: a valid cell, read as `value`). DuckDB's own integer
+#: reading takes 1e3, 1e2, 0x10, 0xFFFFF, 1_000, +50, ' 50' and 050 and rounds 12.5 and 100000.5:
+#: the template's rule (validate.parse_number) takes only the last four and reads 100000.5 as it is.
+ODD_CELLS = [
+    ("antal_elever", "1e3", "väntade ett heltal ≥ 0", None),
+    ("antal_elever", "1e2", "väntade ett heltal ≥ 0", None),  # as many characters as 100 has digits
+    ("antal_elever", "0x10", "väntade ett heltal ≥ 0", None),
+    ("elever_minst_10", "1_000", "väntade ett heltal ≥ 0", None),
+    ("antal_elever", "12.5", "väntade ett heltal ≥ 0", None),
+    ("antal_elever", "-12", "väntade ett heltal ≥ 0", None),
+    ("antal_elever", "١٢", "väntade ett heltal ≥ 0", None),
+    ("antal_elever", "", "värde saknas", None),
+    ("schemalagd_min", "1e6", "väntade ett tal", None),
+    ("schemalagd_min", "0xFFFFF", "väntade ett tal", None),  # as many characters as 1048575 has digits
+    ("schemalagd_min", "-5", "värdet ska ligga mellan 0 och ∞", None),
+    ("schemalagd_min", "", "värde saknas", None),
+    ("antal_elever", "+50", None, 50),
+    ("antal_elever", " 50", None, 50),
+    ("antal_elever", "050", None, 50),
+    ("elever_minst_50", "-0", None, 0),
+    ("schemalagd_min", "100000.5", None, 100000.5),
+    ("schemalagd_min", "100000,5", None, 100000.5),
+    ("schemalagd_min", "100 000", None, 100000),
+]
+_COLUMNS = HEADER.split(";")
+_THRESHOLD_COLUMN = {f"elever_minst_{t}": f"antal_over_{t}" for t in (10, 15, 20, 50)}
+
+
+def _plain_rows(n_schools: int = 12) -> list[str]:
+    """Rows like _rows but with plain digits in every number cell, as a program writes the template."""
+    return [f"{10000000 + s};Skola {s};1440;{'kommunal' if s % 2 else 'Enskild'};{month};{g};{40 + s};"
+            f"{100_000 + 977 * s};{7_000 + 13 * s};{6_000 + 13 * s};1000;9;7;5;1"
+            for s in range(n_schools) for month in ("2023-09", "2023-10", "2024-01-01", "2024-06")
+            for g in ("alla", "Flickor", "pojkar")]
+
+
+def _odd_file(tmp_path: Path, column: str, cell: str, at_head: bool, newline: str = "\n") -> tuple[Path, int]:
+    """A valid file with `cell` in `column` of one line: its first line (within the bytes the
+    fast path looks at before it picks how to read numbers) or its last. Returns (file, line number)."""
+    cells = ODD_LINE.split(";")
+    cells[_COLUMNS.index(column)] = cell
+    odd = ";".join(cells)
+    rows = [odd, *_plain_rows()] if at_head else [*_plain_rows(), odd]
+    path = tmp_path / "franvaro.csv"
+    path.write_bytes(newline.join([HEADER, *rows, ""]).encode("utf-8"))
+    assert len(";".join(_plain_rows())) > 4096  # the last line lies beyond the first bytes
+    return path, 2 if at_head else len(rows) + 1
+
+
+@pytest.mark.parametrize("at_head", [False, True], ids=["last_line", "first_line"])
+@pytest.mark.parametrize(("column", "cell", "reason", "value"), ODD_CELLS)
+def test_a_number_duckdb_reads_leniently_is_read_as_the_ordinary_path_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, cell: str, reason: str | None,
+        value: float | None, at_head: bool) -> None:
+    """Whichever way the fast path reads numbers, an odd cell gets the ordinary path's message
+    (file, line, column, reason) or, when valid, the very value the ordinary path reads."""
+    path, line = _odd_file(tmp_path, column, cell, at_head)
+    fast, fast_problems = _parse(path, True, monkeypatch)
+    slow, slow_problems = _parse(path, False, monkeypatch)
+    assert fast_problems.report() == slow_problems.report()
+    if reason is not None:
+        assert templates._absence_fast(path, path.name, path.read_bytes()) is None  # the ordinary path words it
+        assert f"franvaro.csv, rad {line}, kolumn ”{column}”: ”{cell.strip()}” – {reason}" in fast_problems.report()
+        return
+    assert fast is not None and slow is not None and not fast_problems
+    assert templates._absence_fast(path, path.name, path.read_bytes()) is not None  # read by the fast path
+    for name in slow.tables:
+        pd.testing.assert_frame_equal(_sorted(fast.tables[name]), _sorted(slow.tables[name]), check_dtype=False)
+    row = as_frame(fast.tables["absence_month"]).set_index("skolenhetskod").loc["20000000"]
+    assert row[_THRESHOLD_COLUMN.get(column, column)] == value
+
+
+def test_a_rejected_odd_number_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    from pluginnan_core.importers import ImportRejected, run_import
+    from tests.conftest import sha256
+
+    target = tmp_path / "x.duckdb"
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join([HEADER, *_rows()]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(templates, "FAST_MIN_BYTES", 0)
+    run_import(target, "absence", [good])
+    before = sha256(target)
+    path, line = _odd_file(tmp_path, "antal_elever", "1e3", at_head=False)
+    with pytest.raises(ImportRejected) as info:
+        run_import(target, "absence", [path])
+    assert f"franvaro.csv, rad {line}, kolumn ”antal_elever”: ”1e3” – väntade ett heltal ≥ 0" in str(info.value)
+    assert sha256(target) == before
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_plain_numbers_are_read_as_integers_and_anything_else_as_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str) -> None:
+    """The byte count behind the integer reading: it vouches for a plain file (Windows line ends
+    too) and for no file with another character in a number cell."""
+    verdicts: list[bool] = []
+    original = templates._plain_numbers
+
+    def spy(*args: Any) -> bool:
+        verdicts.append(original(*args))
+        return verdicts[-1]
+
+    monkeypatch.setattr(templates, "_plain_numbers", spy)
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(newline.join([HEADER, *_plain_rows(), ODD_LINE, ""]).encode("utf-8"))
+    assert templates._absence_fast(plain, plain.name, plain.read_bytes()) is not None
+    path, _ = _odd_file(tmp_path, "antal_elever", "+50", at_head=False, newline=newline)
+    assert templates._absence_fast(path, path.name, path.read_bytes()) is not None
+    assert verdicts == [True, False]
+    _, slow_problems = _parse(path, False, monkeypatch)
+    assert not slow_problems
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["plain_numbers", "swedish_numbers"])
+@pytest.mark.parametrize("spelling", ["Skolan Noll", "Skola 0  "], ids=["renamed", "a_space_more"])
+def test_a_key_repeated_under_another_spelling_of_the_school_is_a_duplicate(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain: bool, spelling: str) -> None:
+    """Repeated keys are found per spelling of a school's columns and, when a school has two, per code
+    (also when the spellings differ only in spaces, which the school table does not keep)."""
+    rows = _plain_rows() if plain else _rows()
+    renamed = rows[5].replace("Skola 0 ;", ";").replace("Skola 0;", ";").replace(";;", f";{spelling};", 1)
+    assert renamed != rows[5] and renamed.split(";")[1] == spelling
+    path = tmp_path / "franvaro.csv"
+    path.write_text("\n".join([HEADER, *rows, renamed]) + "\n", encoding="utf-8")
+    assert templates._absence_fast(path, path.name, path.read_bytes()) is None
+    _, fast_problems = _parse(path, True, monkeypatch)
+    _, slow_problems = _parse(path, False, monkeypatch)
+    assert fast_problems.report() == slow_problems.report()
+    assert f"franvaro.csv, rad {len(rows) + 2}, kolumn ”skolenhetskod”: ”10000000” – samma rad finns redan på rad 7" \
+        in fast_problems.report()
