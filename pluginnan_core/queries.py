@@ -218,16 +218,33 @@ def _protected_query(db: Database, sql: str, params: list, measures: Sequence[st
         hit = _PROTECTED.get(key)
         if hit is not None:
             _PROTECTED.move_to_end(key)
-            return hit.copy()
+            return _unpacked(hit)
     df = _protect_levels(db.query(sql, params), measures, level, period,
                          totals=totals() if totals is not None else None, gender_rest=gender_rest)
+    kept = _packed(df)
     with _PROTECTED_LOCK:
-        _PROTECTED[key] = df
+        _PROTECTED[key] = kept
         total = sum(int(f.memory_usage(index=True).sum()) for f in _PROTECTED.values())
         while len(_PROTECTED) > 1 and total > PROTECTED_CACHE_BYTES:
             _, old = _PROTECTED.popitem(last=False)
             total -= int(old.memory_usage(index=True).sum())
-    return df.copy()
+    return df
+
+
+def _packed(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame as kept in the cache: marker columns ('..', '~100' or missing) as categories.
+
+    Why: a marker column is a Python object per cell, most of them missing; the national kommun ×
+    month frame alone held ~12 MiB of them, a sizeable part of the server's memory budget.
+    `_unpacked` gives back the frame as computed (tests/test_queries.py checks the round trip).
+    """
+    return df.astype({c: "category" for c in df.columns if c.endswith("_marker") and df[c].dtype == object})
+
+
+def _unpacked(kept: pd.DataFrame) -> pd.DataFrame:
+    """A new frame equal to the one `_packed` was given (marker columns back to objects)."""
+    return kept.astype({c: object for c in kept.columns if c.endswith("_marker")
+                        and isinstance(kept[c].dtype, pd.CategoricalDtype)})
 
 
 def _routed(fn: Callable[[pd.DataFrame], pd.DataFrame], primary: Callable[[pd.DataFrame], pd.DataFrame],

@@ -106,3 +106,20 @@ def test_user_input_travels_as_parameters(demo) -> None:
     evil = ["1440'; DROP TABLE school; --"]
     assert queries.eligibility(demo, "kommun", evil).empty
     assert demo.scalar("SELECT count(*) FROM school") > 0
+
+
+@pytest.mark.parametrize("level", ["school", "kommun", "forbund", "region"])
+def test_a_remembered_protected_frame_comes_back_as_computed(demo, level: str) -> None:
+    """The protected-table cache keeps marker columns packed (queries._packed); a hit must give
+    the same values, markers, missing cells and dtypes as the computation, and a copy."""
+    import pandas as pd
+
+    queries._PROTECTED.clear()
+    for fetch in (lambda: queries.eligibility(demo, level), lambda: queries.absence(demo, level, period="lasar")):
+        first = fetch()
+        if level == "school":  # withheld cells ('..') and shown ones (missing marker) both go through the cache
+            assert first.filter(like="_marker").isin([".."]).any().any()
+        again = fetch()
+        pd.testing.assert_frame_equal(again, first)
+        again.iloc[:, 0] = None  # a caller may change its frame; the cache keeps its own
+        pd.testing.assert_frame_equal(fetch(), first)
