@@ -19,7 +19,7 @@ def page() -> None:
     if inv["is_demo"]:
         st.warning(t("data_is_demo", lang), icon=":material/science:")
     else:
-        st.success(t("data_is_real", lang))
+        st.success(t("data_is_real", lang), icon=":material/check_circle:")
 
     st.header(t("data_loaded", lang))
     years_e, years_a = inv["eligibility_years"], inv["absence_years"]

@@ -29,7 +29,7 @@ def show(fn, *args: object, note: str = "") -> None:
 
 ctx = cache.call(absence.context, database, sel, lang)
 if not ctx.years:
-    st.info(t("franvaro_no_data", lang))
+    st.info(t("franvaro_no_data", lang), icon=":material/info:")
     st.caption(SOURCE)
     st.stop()
 

@@ -25,8 +25,8 @@ def _notice(items: list[str]) -> None:
         st.warning(t("url_fallback", lang, items=", ".join(items)), icon=":material/warning:")
 
 
-def _show(v: Visual, replay: object) -> None:
-    components.show(v, language=lang, source=source, replay=replay)
+def _show(v: Visual, replay: object, note: str = "") -> None:
+    components.show(v, language=lang, source=source, replay=replay, note=note)
 
 
 def _set_picks(codes: list[str]) -> None:
@@ -91,11 +91,10 @@ else:
 st.header(t("jf_h_similar", lang))
 ref = st.selectbox(t("jf_ref", lang), options, key="jf_lik", format_func=lambda k: names.get(k, k),
                    width=components.PICKER_WIDTH)
-st.caption(t("jf_rule_short", lang, n=cv.N_SIMILAR))
 with st.expander(t("jf_rule_title", lang)):
     st.markdown(t("jf_rule", lang, n=cv.N_SIMILAR))
 (visual, similar), similar_key = _built(cv.similarity, ref, lang, order)
-_show(visual, similar_key)
+_show(visual, similar_key, note=t("jf_rule_short", lang, n=cv.N_SIMILAR))  # the rule in short, with the source
 if similar:
     wanted = [ref, *similar[: cv.MAX_PICKS - 1]]
     st.button(t("jf_use_similar", lang, name=names.get(ref, ref)), on_click=_set_picks, args=(wanted,),

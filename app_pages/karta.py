@@ -41,7 +41,7 @@ if measure == "andel_over":
 
 years = cache.call(geo.years_for, database, measure, sel)
 if not years:
-    st.info(t("map_no_years", lang))
+    st.info(t("map_no_years", lang), icon=":material/info:")
     st.stop()
 if st.session_state.get("p_map_year") not in years:
     st.session_state["p_map_year"] = years[-1]

@@ -42,13 +42,13 @@ if not login.logged_in:
         if result.ok:
             st.rerun()
         elif result.code == "locked":
-            st.error(t("upload_login_locked", lang, min=max(1, round(result.wait / 60))))
+            st.error(t("upload_login_locked", lang, min=max(1, round(result.wait / 60))), icon=":material/lock:")
         elif result.code == "wait":
-            st.warning(t("upload_login_wait", lang, s=max(1, round(result.wait))))
+            st.warning(t("upload_login_wait", lang, s=max(1, round(result.wait))), icon=":material/hourglass_empty:")
         elif result.code == "not_configured":
-            st.error(t("upload_not_configured", lang))
+            st.error(t("upload_not_configured", lang), icon=":material/error:")
         else:
-            st.error(t("upload_login_wrong", lang, s=max(1, round(result.wait))))
+            st.error(t("upload_login_wrong", lang, s=max(1, round(result.wait))), icon=":material/error:")
     st.stop()
 
 # --------------------------------------------------------------------------- logged in
@@ -60,7 +60,7 @@ if top[1].button(t("upload_logout", lang), key="upload_logout"):
 
 message = st.session_state.pop("_upload_message", None)
 if message:
-    st.success(message)
+    st.success(message, icon=":material/check_circle:")
 
 all_kinds = kinds()
 order = ["auto", "skolverket-skola", "skolverket-kommun", "skolverket-tidsserie", "kolada", "absence-pupils",
@@ -97,7 +97,7 @@ def _write(tmp: Path) -> list[Path]:
 
 def _show_problems(problems: Problems) -> None:
     """The validation report as a table: values from files are shown as data, never as markdown."""
-    st.error(t("upload_rejected", lang))
+    st.error(t("upload_rejected", lang), icon=":material/error:")
     st.dataframe(problems.table(lang), hide_index=True, width="stretch", key="upload_problems")
     if problems.total > len(problems.items):
         st.caption(t("upload_more_problems", lang, n=fmt_number(problems.total - len(problems.items), 0, lang)))
@@ -136,7 +136,7 @@ if uploads:
             except ImportRejected as exc:
                 _show_problems(exc.problems)
             except core_db.DatabaseError as exc:
-                st.error(t(f"db_{exc.code}", lang, path=str(exc.path)))
+                st.error(t(f"db_{exc.code}", lang, path=str(exc.path)), icon=":material/error:")
             else:
                 st.session_state["_upload_message"] = t("upload_done", lang, rows=fmt_number(done.rows, 0, lang),
                                                         files=", ".join(done.files))
@@ -144,7 +144,7 @@ if uploads:
                 st.session_state.pop("_upload_preview", None)
                 st.rerun()
 else:
-    st.info(t("upload_no_files", lang))
+    st.info(t("upload_no_files", lang), icon=":material/info:")
 
 # --------------------------------------------------------------------------- undo
 st.subheader(t("upload_undo_head", lang))

@@ -171,7 +171,7 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
 
     if figure is None or table.empty:
         def empty_part() -> None:
-            st.info(t("no_data", language))
+            st.info(t("no_data", language), icon=":material/info:")
             text()
         _draw(drawn, "empty", empty_part)
         return None

@@ -118,7 +118,7 @@ def _database_problem(exc: core_db.DatabaseError) -> None:
     language = lang()
     components.page_language(language)
     st.title(t("app_title", language))
-    st.error(t(f"db_{exc.code}", language, path=str(exc.path)))
+    st.error(t(f"db_{exc.code}", language, path=str(exc.path)), icon=":material/error:")
     st.markdown(t("db_old_schema_what" if exc.code == "old_schema" else "db_what_to_do", language,
                   path=str(exc.path)))
 
