@@ -55,7 +55,7 @@ def _pages(language: str) -> list:
 
 def main() -> None:
     memory.tune()  # once per server process: freed memory goes back to the system
-    language = state.lang()  # the switch's new value when it was just changed (widget state comes first)
+    language = state.lang()  # after a click on the language switch, already its new value (widget state comes first)
     page = st.navigation(_pages(language), position="sidebar")  # ten pages: "top" overflows into an English "N more"
     # Once per run, before anything is drawn: each page its own title (WCAG 2.4.2)
     st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", page_icon=components.FAVICON,

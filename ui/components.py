@@ -181,15 +181,15 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
             st.dataframe(table, hide_index=True, width="stretch", lazy=False)
             text()
         _draw(drawn, "table", table_part)
-        note = [title, summary, source, legend(language, markers)]
+        lines = [title, summary, source, legend(language, markers)]  # the files' leading lines
         stem = file_stem or key
         c1, c2, _ = st.columns([1, 1, 2])
         # Files are built only when clicked (callables), not on every rerun of the page; a click
         # only downloads (on_click="ignore"), it does not rerun the page.
-        c1.download_button(t("download_csv", language), lambda: exports.to_csv(table, note=note),
+        c1.download_button(t("download_csv", language), lambda: exports.to_csv(table, note=lines),
                            f"{stem}.csv", "text/csv", on_click="ignore", width="stretch",
                            icon=":material/download:")
-        c2.download_button(t("download_xlsx", language), lambda: exports.to_xlsx(table, note=note),
+        c2.download_button(t("download_xlsx", language), lambda: exports.to_xlsx(table, note=lines),
                            f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            on_click="ignore", width="stretch", icon=":material/download:")
         return None
