@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .i18n import DEFAULT_LANG, LANGS
@@ -112,6 +112,18 @@ class _Notices:
         return tuple(self.items + extra)
 
 
+def _pick(params: Mapping[str, str | Sequence[str]], key: str, allowed: Collection[str],
+          notes: _Notices) -> str | None:
+    """The link's `key` when it is one of `allowed`; any other value gets a notice and None (the default)."""
+    if key not in params:
+        return None
+    value = _last(params, key)
+    if value in allowed:
+        return value
+    notes.add(key, value)
+    return None
+
+
 def parse_url(params: Mapping[str, str | Sequence[str]], kommun_codes: Iterable[str], forbund_ids: Iterable[str],
               years: Sequence[str]) -> UrlValues:
     """Validate the selection in a link against what the database holds.
@@ -120,18 +132,11 @@ def parse_url(params: Mapping[str, str | Sequence[str]], kommun_codes: Iterable[
     `forbund_ids` and `years` are what may be picked. Never raises on any input.
     """
     notes = _Notices()
-    lang = forbund = fran = till = kon = None
-    if "lang" in params:
-        value = _last(params, "lang")
-        lang = value if value in LANGS else DEFAULT_LANG
-        if value not in LANGS:
-            notes.add("lang", value)
-    if "forbund" in params:
-        value = _last(params, "forbund")
-        if value in set(forbund_ids):
-            forbund = value
-        else:
-            notes.add("forbund", value)
+    fran = till = None
+    lang = _pick(params, "lang", LANGS, notes)
+    if lang is None and "lang" in params:
+        lang = DEFAULT_LANG  # a bad language still switches to the default one
+    forbund = _pick(params, "forbund", set(forbund_ids), notes)
     kommuner: tuple[str, ...] = ()
     if "kommun" in params:
         wanted = [k for raw in _values(params, "kommun") for k in raw.split(",") if k]
@@ -154,17 +159,6 @@ def parse_url(params: Mapping[str, str | Sequence[str]], kommun_codes: Iterable[
                 fran = chosen
             else:
                 till = chosen
-    if "kon" in params:
-        value = _last(params, "kon")
-        if value in GROUPS:
-            kon = value
-        else:
-            notes.add("kon", value)
-    visa = None
-    if "visa" in params:
-        value = _last(params, "visa")
-        if value in VIEWS:
-            visa = value
-        else:
-            notes.add("visa", value)
+    kon = _pick(params, "kon", GROUPS, notes)
+    visa = _pick(params, "visa", VIEWS, notes)
     return UrlValues(lang, forbund, kommuner, fran, till, kon, visa, notes.result())
