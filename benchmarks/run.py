@@ -394,21 +394,24 @@ def server(db_path: Path):
             proc.kill()
 
 
-def rss_mib(pid: int) -> float:
+def _status_mib(pid: int, names: tuple[str, ...]) -> dict[str, float]:
+    """The named memory lines of /proc/<pid>/status, in MiB."""
+    out = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+        name = line.split(":")[0]
+        if name in names:
+            out[name] = int(line.split()[1]) / 1024
+    return out
+
+
+def rss_mib(pid: int) -> float:
+    return _status_mib(pid, ("VmRSS",)).get("VmRSS", float("nan"))
 
 
 def rss_parts(pid: int) -> dict[str, float]:
     """RSS split into anonymous memory (heaps, Python objects, DuckDB's blocks) and file pages (the
     shared libraries' code actually touched), MiB, so a change in either shows next to the total."""
-    parts = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(("RssAnon:", "RssFile:")):
-            parts[line.split(":")[0]] = int(line.split()[1]) / 1024
-    return parts
+    return _status_mib(pid, ("RssAnon", "RssFile"))
 
 
 # --------------------------------------------------------------------------- browser

@@ -249,7 +249,7 @@ def _selectable(drawn: Hashable, figure: dict) -> go.Figure:
     return cache.keyed(("selectable", drawn), lambda: _Validated(readable(figure)))
 
 
-#: Print stylesheet: A4 landscape, only the page's content (no menus, tabs' buttons or downloads),
+#: Print stylesheet: A4 landscape, only the page's content (no menus, view switch, buttons or downloads),
 #: and the app's fixed-height scroll box opened up so every chart reaches the paper.
 PRINT_CSS = """
 <style>
@@ -259,8 +259,7 @@ PRINT_CSS = """
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stSkipToContent"], [data-testid="stTopNav"], [data-testid="stBottom"],
-  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stTabs"] [role="tablist"],
-  [data-testid="stTabs"] [role="tabpanel"][hidden], [data-testid="stHeaderActionElements"], .st-key-visa,
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stHeaderActionElements"], .st-key-visa,
   [data-testid="stSidebarResizeHandle"], .modebar-container, .st-key-pres_nav, .st-key-pres_keys {
     display: none !important;
   }
