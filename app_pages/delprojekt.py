@@ -53,8 +53,8 @@ def _url_multi(param: str, options: list[str], key: str) -> None:
     st.session_state[key] = good
 
 
-def _show(built: tuple[Visual, tuple], source: str, stem: str | None = None) -> None:
-    components.show(built[0], language=lang, source=source, file_stem=stem, replay=built[1])
+def _show(built: tuple[Visual, tuple], source: str, stem: str | None = None, note: str = "") -> None:
+    components.show(built[0], language=lang, source=source, file_stem=stem, replay=built[1], note=note)
 
 
 # the evaluation and the register depend on the file and the day, not on the language
@@ -177,7 +177,7 @@ type_measure = st.selectbox(
     t("dp_types_measure", lang), measure_codes, key="dp_typmatt", width=components.PICKER_WIDTH,
     format_func=lambda m: evaluate.MEASURES[m].en if lang == "en" else evaluate.MEASURES[m].sv)
 state.url_write("typmatt", type_measure if type_measure != sp.DEFAULT_MEASURE else None)
+# how the estimates are pooled and when a type's evidence counts as strong: the chart's note
 _show(_built("types", lambda: sp.intervention_visual(pooled, results, type_measure, lang), type_measure), eval_source,
-      f"insatser-{type_measure}")
-st.caption(evaluate.POOLING_METHOD_EN if lang == "en" else evaluate.POOLING_METHOD_SV)
-st.caption(evaluate.POOLED_RULES_EN if lang == "en" else evaluate.POOLED_RULES_SV)
+      f"insatser-{type_measure}", note=" ".join((evaluate.POOLING_METHOD_EN, evaluate.POOLED_RULES_EN) if lang == "en"
+                                                else (evaluate.POOLING_METHOD_SV, evaluate.POOLED_RULES_SV)))

@@ -22,7 +22,7 @@ LONG_TITLE = 80  # characters: a longer heading takes two lines, and the chart g
 CHART_CONFIG = {**components.PLOTLY_CONFIG, "displayModeBar": False, "scrollZoom": False}
 
 #: Projector chrome: no sidebar, header, toolbar or app-wide notices (the slide carries its own
-#: demo badge); big text; hidden buttons that only carry keyboard shortcuts.
+#: demo badge); big text.
 STYLE = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
@@ -30,17 +30,16 @@ STYLE = """
 [data-testid="stStatusWidget"], [data-testid="stMainMenu"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 0.6rem 2.5rem !important; max-width: 100% !important; }
 [data-testid="stMain"] [data-testid="stElementContainer"]:has([data-testid="stAlertContainer"]) { display: none; }
-.st-key-pres_keys { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
-  clip-path: inset(50%); opacity: 0; pointer-events: none; }
-.st-key-pres_top p { font-size: 1.3rem; color: #404040; margin: 0; }
+.pres-top { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
+.pres-top p { font-size: 1.3rem; color: #404040; margin: 0; }
 .st-key-pres_slide h1 { font-size: 2.5rem; line-height: 1.15; padding: 0.2rem 0 0.4rem 0; }
 .st-key-pres_slide .pres-summary { font-size: 1.75rem; line-height: 1.3; font-weight: 600; margin: 0.3rem 0; }
 .st-key-pres_slide .pres-source { font-size: 1.05rem; color: #404040; }
-.st-key-pres_title h1 { font-size: 5rem; font-weight: 700; line-height: 1.2; color: #0072B2; padding-top: 6vh;
+.pres-title h1 { font-size: 5rem; font-weight: 700; line-height: 1.2; color: #0072B2; padding-top: 6vh;
   margin: 0 0 1rem 0; }
-.st-key-pres_title p { font-size: 2rem; }
-.st-key-pres_title .pres-date { font-size: 1.6rem; color: #404040; }
-.st-key-pres_title .pres-hint { font-size: 1.1rem; color: #404040; margin-top: 3rem; }
+.pres-title p { font-size: 2rem; }
+.pres-title .pres-date { font-size: 1.6rem; color: #404040; }
+.pres-title .pres-hint { font-size: 1.1rem; color: #404040; margin-top: 3rem; }
 .st-key-pres_closing p, .st-key-pres_closing li { font-size: 1.5rem; line-height: 1.4; }
 .st-key-pres_closing h3 { font-size: 2rem; color: #0072B2; }
 .pres-demo { display: inline-block; background: #FDEBDD; color: #8A1C00; font-weight: 700;
@@ -77,11 +76,29 @@ def _slide_number(total: int) -> int:
     return number
 
 
+#: A presenter remote sends Page Up / Page Down: they press Föregående / Nästa (a button takes one
+#: `shortcut`, and a hidden button per key cost two widgets and a block on every slide change).
+#: Installed once per browser tab; keys typed into a field are left alone.
+REMOTE_KEYS = """<script>(function () {
+  if (window.__pluginnanRemote) { return; }
+  window.__pluginnanRemote = true;
+  document.addEventListener('keydown', function (e) {
+    if ((e.key !== 'PageUp' && e.key !== 'PageDown') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
+    var target = e.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
+    var button = document.querySelector(e.key === 'PageUp' ? '.st-key-pres_prev button' : '.st-key-pres_next button');
+    if (!button || button.disabled) { return; }
+    e.preventDefault();
+    button.click();
+  }, true);
+})();</script>"""
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-st.html(STYLE)
+st.html(components.Html(STYLE))
 visuals = cache.call(show.presentation_visuals, database, sel, lang)  # the show, once per selection
 show_key = cache.key(show.presentation_visuals, database, sel, lang)
 total = len(visuals) + 2  # title slide, charts, closing slide
@@ -90,22 +107,22 @@ subtitle = cache.call(show.selection_subtitle, database, sel, lang)
 demo = f'<span class="pres-demo">{_esc(t("pres_demo_short", lang))}</span>' if database.is_demo else ""
 slides.start_renderer(warm=True)  # the deck and PNG downloads find Chromium running
 
-with st.container(key="pres_top", horizontal=True, vertical_alignment="center"):
-    st.markdown(f"Plug Innan · {_esc(subtitle)}", width="stretch")
-    st.markdown(t("pres_counter", lang, i=number, n=total), width="content")
+# the top line, the slide counter and the remote's keys: one element (each costs every key press)
+st.html(components.Html(f'<div class="pres-top"><p>Plug Innan · {_esc(subtitle)}</p>'
+                        f'<p>{_esc(t("pres_counter", lang, i=number, n=total))}</p></div>{REMOTE_KEYS}'),
+        unsafe_allow_javascript=True)
 
-if number == 1:
-    with st.container(key="pres_title"):  # one element: each costs every rerun (a key press is a rerun)
-        st.html("".join([
-            '<h1>Plug Innan</h1>',
-            f'<p>{_esc(t("pres_app_subtitle", lang))}</p>',
-            f'<p><strong>{_esc(subtitle)}</strong></p>',
-            f'<p class="pres-date">{_esc(show.date_text(dt.date.today(), lang))} · '
-            f'{_esc(t("pres_slides", lang, n=total))}</p>',
-            f'<div class="pres-demo-big">{_esc(t("demo_notice", lang))}</div>' if database.is_demo else "",
-            "" if visuals else f'<p class="pres-hint">{_esc(t("pres_none", lang))}</p>',
-            f'<p class="pres-hint">{_esc(t("pres_keys_hint", lang))}</p>',
-        ]))
+if number == 1:  # one element: each costs every rerun (a key press is a rerun)
+    st.html(components.Html("".join([
+        '<div class="pres-title"><h1>Plug Innan</h1>',
+        f'<p>{_esc(t("pres_app_subtitle", lang))}</p>',
+        f'<p><strong>{_esc(subtitle)}</strong></p>',
+        f'<p class="pres-date">{_esc(show.date_text(dt.date.today(), lang))} · '
+        f'{_esc(t("pres_slides", lang, n=total))}</p>',
+        f'<div class="pres-demo-big">{_esc(t("demo_notice", lang))}</div>' if database.is_demo else "",
+        "" if visuals else f'<p class="pres-hint">{_esc(t("pres_none", lang))}</p>',
+        f'<p class="pres-hint">{_esc(t("pres_keys_hint", lang))}</p></div>',
+    ])))
 elif number == total:
     with st.container(key="pres_closing"):
         st.title(t("pres_closing_title", lang), anchor=False)
@@ -148,10 +165,6 @@ with st.container(key="pres_nav", horizontal=True, vertical_alignment="center"):
         slides.deck_file_name(lang), "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         on_click="ignore", icon=":material/slideshow:", help=t("pres_download_help", lang), key="pres_deck")
     leave = st.button(t("pres_exit", lang), icon=":material/close:", shortcut="Esc", key="pres_exit")
-
-with st.container(key="pres_keys", horizontal=True):  # a presenter remote sends Page Up / Page Down
-    st.button("PageUp", on_click=_step, args=(-1, total), shortcut="PageUp", key="pres_pgup")
-    st.button("PageDown", on_click=_step, args=(1, total), shortcut="PageDown", key="pres_pgdn")
 
 if leave:
     del st.query_params["bild"]

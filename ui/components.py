@@ -10,12 +10,14 @@ that in one function makes the promise hold on every page at once.
 from __future__ import annotations
 
 import base64
+import threading
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from pluginnan_core import exports, urlstate, views
@@ -230,18 +232,60 @@ def _draw(drawn: Hashable | None, part: str, draw: Callable[[], None]) -> None:
 
 
 class _Validated(go.Figure):
-    """A figure validated once: Streamlit's per-rerun `to_dict()` gets the stored dict, not a deep copy.
+    """A figure validated and serialised once: Streamlit's per-rerun `to_dict()` gets the stored
+    dict, not a deep copy, and its `plotly.io.to_json` of that dict the stored JSON (`_Json`).
 
     Why: a chart that reports clicks (the map) is a widget, so its elements cannot be replayed;
-    this keeps its rerun to serialising the figure, without validating a 290-kommun map again.
+    this keeps its rerun to sending the figure, without validating a map again (and its JSON,
+    83 kB for the 50 kommuner, was ~0,8 ms of every Karta rerun: orjson plus plotly's escaping).
     """
 
     def __init__(self, spec: dict) -> None:
         super().__init__(spec)
         self._as_dict = super().to_dict()
+        _Json.remember(self._as_dict)
 
     def to_dict(self) -> dict:
         return self._as_dict
+
+
+class _Json:
+    """The JSON of the last few validated figures' dicts, for `plotly.io.to_json`.
+
+    Streamlit (1.67, `st.plotly_chart`) serialises the dict it gets from `to_dict()` with
+    `plotly.io.to_json(figure, validate=False)` on every call, and offers no way to hand it a
+    finished spec; so `plotly.io.to_json` is wrapped once, and answers from here only for a dict
+    object registered by `_Validated` (the same object, held here, so its id cannot be reused),
+    called the way Streamlit calls it. Every other call goes to plotly unchanged.
+    """
+
+    KEPT = 8  # the map's figure per selection and measure: a few are current at a time
+    _by_id: dict[int, tuple[dict, str]] = {}
+    _lock = threading.Lock()
+    _plotly: Callable[..., str] | None = None
+
+    @classmethod
+    def remember(cls, figure: dict) -> None:
+        cls.install()
+        text = cls._plotly(figure, validate=False)
+        with cls._lock:
+            cls._by_id[id(figure)] = (figure, text)
+            while len(cls._by_id) > cls.KEPT:
+                cls._by_id.pop(next(iter(cls._by_id)))
+
+    @classmethod
+    def to_json(cls, fig: Any, *args: Any, **kwargs: Any) -> str:
+        hit = cls._by_id.get(id(fig))
+        if hit is not None and hit[0] is fig and not args and kwargs == {"validate": False}:
+            return hit[1]
+        return cls._plotly(fig, *args, **kwargs)
+
+    @classmethod
+    def install(cls) -> None:
+        with cls._lock:
+            if cls._plotly is None:
+                cls._plotly = pio.to_json
+                pio.to_json = cls.to_json
 
 
 def _selectable(drawn: Hashable, figure: dict) -> go.Figure:
@@ -260,7 +304,7 @@ PRINT_CSS = """
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stSkipToContent"], [data-testid="stTopNav"], [data-testid="stBottom"],
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stHeaderActionElements"], .st-key-visa,
-  [data-testid="stSidebarResizeHandle"], .modebar-container, .st-key-pres_nav, .st-key-pres_keys {
+  [data-testid="stSidebarResizeHandle"], .modebar-container, .st-key-pres_nav {
     display: none !important;
   }
   [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
@@ -349,7 +393,22 @@ def page_language(language: str) -> None:
     and keeps it if anything resets the attribute. It goes at the end of the sidebar, where its
     empty block takes no visible room; the style tag with it applies to the whole page.
     """
-    st.sidebar.html(A11Y_CSS + _lang_script(language), unsafe_allow_javascript=True)
+    st.sidebar.html(Html(A11Y_CSS + _lang_script(language)), unsafe_allow_javascript=True)
+
+
+class Html(str):
+    """HTML that `st.html` takes as it is (through `_repr_html_`).
+
+    Why: given a plain string, st.html (1.67) dedents it with textwrap and checks whether it names
+    a file, on every rerun: 75 µs for the chrome's 3.4 kB, every run of every page. Our HTML is
+    written flush left, so there is nothing to dedent.
+    """
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+_CHROME = {code: Html(A11Y_CSS + LAYOUT_CSS + PRINT_CSS + PRINT_JS + _lang_script(code)) for code in ("sv", "en")}
 
 
 def chrome(language: str) -> None:
@@ -361,5 +420,4 @@ def chrome(language: str) -> None:
     buttons on it; with them it gives readable A4 landscape pages. Style tags apply to the whole
     page wherever they sit; the element sits in the sidebar, which is never printed.
     """
-    st.sidebar.html(A11Y_CSS + LAYOUT_CSS + PRINT_CSS + PRINT_JS + _lang_script(language),
-                    unsafe_allow_javascript=True)
+    st.sidebar.html(_CHROME["en" if language == "en" else "sv"], unsafe_allow_javascript=True)

@@ -19,8 +19,8 @@ CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll('.js-plotly-plo
 
 
 def wait_idle(page: Page) -> None:
-    """Until the run has finished: the last element the page draws (the remote's hidden buttons) is there."""
-    page.locator(".st-key-pres_pgdn button").wait_for(state="attached", timeout=TIMEOUT_MS)
+    """Until the run has finished: the last element the page draws (the Avsluta button) is there."""
+    page.locator(".st-key-pres_exit button").wait_for(state="attached", timeout=TIMEOUT_MS)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
 
 

@@ -54,3 +54,28 @@ def test_english_labels(app_test) -> None:
     assert "Download CSV" in labels and "Download Excel (XLSX)" in labels
     switch = at.button_group(key=VIEW_KEY).proto
     assert [o.content for o in switch.options] == ["Charts", "Tables and downloads"]
+
+
+def test_a_validated_figure_is_serialised_once_and_answers_only_for_itself() -> None:
+    """The map is a widget chart, sent again on each rerun; its JSON comes from _Json, and must be
+    exactly plotly's for that figure and never another figure's."""
+    import json
+
+    import plotly.io as pio
+
+    from ui.components import _Json, _Validated
+
+    def spec(title: str) -> dict:
+        return {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {"title": {"text": title}}}
+
+    first, second = _Validated(spec("Första")), _Validated(spec("Andra"))
+    shown = json.loads(pio.to_json(first.to_dict(), validate=False))
+    assert shown["layout"]["title"]["text"] == "Första"
+    assert json.loads(pio.to_json(second.to_dict(), validate=False))["layout"]["title"]["text"] == "Andra"
+    assert pio.to_json(first.to_dict(), validate=False) == _Json._plotly(first.to_dict(), validate=False)
+    equal_but_other = json.loads(json.dumps(first.to_dict()))  # same content, another object: plotly's path
+    assert json.loads(pio.to_json(equal_but_other, validate=False)) == shown
+    assert "\n" in pio.to_json(first.to_dict(), validate=False, pretty=True)  # other arguments: plotly's path
+    for i in range(_Json.KEPT):
+        _Validated(spec(f"Figur {i}"))
+    assert id(first.to_dict()) not in _Json._by_id and len(_Json._by_id) == _Json.KEPT  # memory stays bounded
