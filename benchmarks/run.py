@@ -649,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
     if "pages" in parts:
         res["pages"] = bench_pages(db_path, runs)
     if "import" in parts:
-        res["import"] = bench_import(db_path, 1 if args.quick else 3)
+        res["import"] = bench_import(db_path, 1 if args.quick else 5)
     if parts & {"browser", "sessions"}:
         with server(db_path) as (proc, url):
             if "browser" in parts:

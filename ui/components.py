@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import threading
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
@@ -243,49 +244,42 @@ class _Validated(go.Figure):
     def __init__(self, spec: dict) -> None:
         super().__init__(spec)
         self._as_dict = super().to_dict()
-        _Json.remember(self._as_dict)
+        self._json = _Json.remember(self)
 
     def to_dict(self) -> dict:
         return self._as_dict
 
 
 class _Json:
-    """The JSON of the last few validated figures' dicts, for `plotly.io.to_json`.
+    """`plotly.io.to_json`, answered from `_Validated` figures' stored JSON.
 
     Streamlit (1.67, `st.plotly_chart`) serialises the dict it gets from `to_dict()` with
     `plotly.io.to_json(figure, validate=False)` on every call, and offers no way to hand it a
-    finished spec; so `plotly.io.to_json` is wrapped once, and answers from here only for a dict
-    object registered by `_Validated` (the same object, held here, so its id cannot be reused),
-    called the way Streamlit calls it. Every other call goes to plotly unchanged.
+    finished spec; so `plotly.io.to_json` is wrapped once. It answers from a `_Validated` only
+    for that figure's own dict object, called the way Streamlit calls it; every other call goes to
+    plotly unchanged. The figures are held weakly: they live as long as ui.cache keeps them.
     """
 
-    KEPT = 8  # the map's figure per selection and measure: a few are current at a time
-    _by_id: dict[int, tuple[dict, str]] = {}
+    _figures: weakref.WeakValueDictionary[int, _Validated] = weakref.WeakValueDictionary()
     _lock = threading.Lock()
     _plotly: Callable[..., str] | None = None
 
     @classmethod
-    def remember(cls, figure: dict) -> None:
-        cls.install()
-        text = cls._plotly(figure, validate=False)
-        with cls._lock:
-            cls._by_id[id(figure)] = (figure, text)
-            while len(cls._by_id) > cls.KEPT:
-                cls._by_id.pop(next(iter(cls._by_id)))
-
-    @classmethod
-    def to_json(cls, fig: Any, *args: Any, **kwargs: Any) -> str:
-        hit = cls._by_id.get(id(fig))
-        if hit is not None and hit[0] is fig and not args and kwargs == {"validate": False}:
-            return hit[1]
-        return cls._plotly(fig, *args, **kwargs)
-
-    @classmethod
-    def install(cls) -> None:
+    def remember(cls, figure: _Validated) -> str:
+        """The figure's JSON, made once by plotly; from now on `to_json` of its dict returns it."""
         with cls._lock:
             if cls._plotly is None:
                 cls._plotly = pio.to_json
                 pio.to_json = cls.to_json
+            cls._figures[id(figure._as_dict)] = figure
+        return cls._plotly(figure._as_dict, validate=False)
+
+    @classmethod
+    def to_json(cls, fig: Any, *args: Any, **kwargs: Any) -> str:
+        held = cls._figures.get(id(fig))
+        if held is not None and held._as_dict is fig and not args and kwargs == {"validate": False}:
+            return held._json
+        return cls._plotly(fig, *args, **kwargs)
 
 
 def _selectable(drawn: Hashable, figure: dict) -> go.Figure:
