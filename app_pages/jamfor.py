@@ -79,7 +79,8 @@ measure = row.selectbox(t("jf_measure", lang), measures, key="jf_matt", format_f
                        width=components.PICKER_WIDTH)
 
 ref = st.session_state["jf_lik"] if st.session_state.get("jf_lik") in options else default_ref
-similar_ids = _built(cv.similar, ref)[0][0]["id"].tolist()[1:]
+nearest, nearest_key = _built(cv.similar, ref)
+similar_ids = cache.keyed((nearest_key, "ids"), lambda: nearest[0]["id"].tolist()[1:])  # not pandas every rerun
 order = cv.colour_order(sel, [*picks, ref, *similar_ids])  # one colour per kommun on the whole page
 
 st.header(t("jf_h_side", lang))
