@@ -34,6 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
+from ui.memory import TRIM_AFTER_S  # noqa: E402 (needs ROOT on the path)
+
+#: Seconds the server is left quiet before its memory is read: past its last malloc_trim.
+QUIET_S = max(TRIM_AFTER_S) + 2
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 BARE_PAGE = "import streamlit as st\nst.write('Hej')\n"
@@ -477,11 +481,9 @@ def bench_browser(url: str, proc: subprocess.Popen, loads: int, changes: int) ->
         # malloc_trim (ui/memory.TRIM_AFTER_S, 1 s and 10 s after a run). The reading at 1 s raced
         # the first trim, so it moved by ~10 MiB between runs of the same code; the settled one is
         # what an idle server holds after every page has been opened.
-        from ui.memory import TRIM_AFTER_S
-
         time.sleep(1)
         out["rss_1s_mib"] = rss_mib(proc.pid)
-        time.sleep(max(TRIM_AFTER_S) + 2 - 1)
+        time.sleep(QUIET_S - 1)
         out["rss_mib"] = rss_mib(proc.pid)
         out["rss_parts_mib"] = rss_parts(proc.pid)
         log(f"RSS efter alla sidor: {out['rss_mib']:.0f} MiB ("
@@ -636,9 +638,7 @@ def report(res: dict) -> str:
         if "rss_1s_mib" in b:
             lines.append(_row("serverns minne (RSS) 1 s efter sista sidan", f"{b['rss_1s_mib']:.0f} MiB", "", None,
                               ""))
-        from ui.memory import TRIM_AFTER_S
-
-        lines.append(_row(f"serverns minne (RSS) efter alla sidor, servern stilla {max(TRIM_AFTER_S) + 2:.0f} s",
+        lines.append(_row(f"serverns minne (RSS) efter alla sidor, servern stilla {QUIET_S:.0f} s",
                           f"{b['rss_mib']:.0f} MiB",
                           f"nystartad server {b.get('rss_start_mib', float('nan')):.0f} MiB", None, "≤ 300 MiB"))
     if "sessions" in res:
