@@ -5,8 +5,10 @@
 
 Link parameters of this page (validated; unknown values fall back with a notice): `insats`
 (comma-separated intervention codes), `status` (planerat, pagar/pågår, avslutat), `projekt`
-(PI-001), `utfall` (the measure in the before/after chart) and `typmatt` (the measure per
-intervention type). Kommun and förbund come from the sidebar (`kommun=`, `forbund=`).
+(PI-001), `utfall` (the measure in the before/after chart), `typmatt` (the measure per
+intervention type) and `avsnitt` (the open section: lista, projekt, insatser; a link without it
+but with `projekt=` opens that project). Kommun and förbund come from the sidebar (`kommun=`,
+`forbund=`).
 
 Why the evaluation is cached by (database token, today's date): evaluating all ~30 projects
 takes about half a second, and `today` decides which projects have started, so a new day or a
@@ -68,116 +70,135 @@ st.title(t("dp_title", lang))
 st.markdown(t("dp_intro", lang))
 components.view_switch(lang)
 
-# --- 1. All sub-projects: scope from the sidebar, type and status on the page
-st.header(t("dp_h_list", lang))
+# The list's filters are read on every run, whichever section is open: they also decide which
+# projects the project picker offers, and are kept while another section is shown.
 scope = cache.call(sp.scope_name, database, sel, lang)
-st.caption(t("dp_scope", lang, scope=scope))
 codes = list(kinds)
 _url_multi("insats", codes, "dp_insats")
 _url_multi("status", list(sp.STATUSES), "dp_status")
-row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
-picked_types = row.multiselect(t("dp_filter_types", lang), codes, key="dp_insats",
-                              format_func=lambda c: sp.intervention_names([c], kinds, lang)[0],
-                              placeholder=t("dp_filter_types_ph", lang))
-picked_status = row.pills(t("dp_filter_status", lang), list(sp.STATUSES), selection_mode="multi", key="dp_status",
-                         format_func=lambda s: f"{STATUS_ICONS[s]} {sp.status_label(s, lang).capitalize()}")
-state.url_write("insats", ",".join(picked_types))
-state.url_write("status", ",".join(picked_status or []))
-filters = sp.filters_from_selection(sel, picked_types, picked_status or [])
-scope_key = (cache.key(sp.scope_name, database, sel, lang), tuple(picked_types), tuple(picked_status or []))
+filters = sp.filters_from_selection(sel, st.session_state["dp_insats"], st.session_state["dp_status"] or [])
+scope_key = (cache.key(sp.scope_name, database, sel, lang), tuple(st.session_state["dp_insats"]),
+             tuple(st.session_state["dp_status"] or []))
 listed, _ = _built("listed", lambda: sp.filter_register(register, filters), scope_key)
 
-tiles, tiles_key = _built("tiles", lambda: sp.tiles(listed, lang), scope_key)
-components.tiles(tiles, replay=tiles_key)
 
-_show(_built("list", lambda: sp.list_visual(listed, kinds, lang, today, scope, filters), scope_key), source,
-      "delprojekt")
-highlight = cache.call(queries.resolve_kommuner, database, sel) if (sel.kommuner or sel.forbund) else ()
-_show(_built("map", lambda: sp.map_visual(database, listed, lang, scope, highlight, filters, kinds), scope_key),
-      source, "delprojekt-karta")
+def _linked_section() -> str:
+    """The section a link without `avsnitt=` opens: older links to one project open that project."""
+    params = st.query_params
+    return "projekt" if "projekt" in params or "utfall" in params else "insatser" if "typmatt" in params else "lista"
 
-# --- 2. One sub-project's outcome (URL `projekt=`)
-st.header(t("dp_h_project", lang))
-options, _ = _built("options", lambda: sp.project_options(listed), scope_key)
-current = st.session_state.get("dp_projekt", st.query_params.get("projekt"))
-if current and current not in options and current in set(register["projekt_id"]):
-    # the project on screen (or in a shared link) stays pickable when the filters leave it out
-    options = {**options, **sp.project_options(register[register["projekt_id"] == current])}
-if not options:
-    st.info(t("dp_no_projects", lang), icon=":material/filter_alt_off:")
-    if "projekt" in st.query_params and "dp_projekt" in st.session_state:
-        del st.query_params["projekt"]
-else:
-    ids = list(options)
-    state.url_choice("projekt", ids, ids[0], "dp_projekt", lang)
-    pid = st.selectbox(t("dp_pick_project", lang), ids, key="dp_projekt", width=components.WIDE_PICKER_WIDTH,
-                       format_func=lambda p: options.get(p, p))
-    state.url_write("projekt", pid)
-    info, _ = _built("info", lambda: register[register["projekt_id"] == pid].iloc[0], pid)
-    st.markdown(_built("facts", lambda: sp.project_facts(info, kinds, lang), pid)[0])
-    rows, _ = _built("rows", lambda: sp.project_rows(results, pid), pid)
-    with_estimate, _ = _built("with_estimate", lambda: [r for _, r in rows.iterrows() if sp.has_estimate(r)], pid)
-    if not with_estimate:
-        why, _ = _built("reasons", lambda: " ".join([f"**{sp.level_label(rows.iloc[0], lang).capitalize()}.**",
-                                                     *dict.fromkeys(rows["anledning_en" if lang == "en"
-                                                                         else "anledning"])]), pid)
-        st.info(why, icon=":material/hourglass_empty:")
+
+def all_projects() -> None:
+    """1. All sub-projects: scope from the sidebar, type and status on the page."""
+    st.caption(t("dp_scope", lang, scope=scope))
+    row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
+    picked_types = row.multiselect(t("dp_filter_types", lang), codes, key="dp_insats",
+                                   format_func=lambda c: sp.intervention_names([c], kinds, lang)[0],
+                                   placeholder=t("dp_filter_types_ph", lang))
+    picked_status = row.pills(t("dp_filter_status", lang), list(sp.STATUSES), selection_mode="multi",
+                              key="dp_status",
+                              format_func=lambda s: f"{STATUS_ICONS[s]} {sp.status_label(s, lang).capitalize()}")
+    state.url_write("insats", ",".join(picked_types))
+    state.url_write("status", ",".join(picked_status or []))
+    tiles, tiles_key = _built("tiles", lambda: sp.tiles(listed, lang), scope_key)
+    components.tiles(tiles, replay=tiles_key)
+    _show(_built("list", lambda: sp.list_visual(listed, kinds, lang, today, scope, filters), scope_key), source,
+          "delprojekt")
+    highlight = cache.call(queries.resolve_kommuner, database, sel) if (sel.kommuner or sel.forbund) else ()
+    _show(_built("map", lambda: sp.map_visual(database, listed, lang, scope, highlight, filters, kinds), scope_key),
+          source, "delprojekt-karta")
+
+
+def one_project() -> None:
+    """2. One sub-project's outcome (URL `projekt=`), among the projects the list's filters leave."""
+    options, _ = _built("options", lambda: sp.project_options(listed), scope_key)
+    current = st.session_state.get("dp_projekt", st.query_params.get("projekt"))
+    if current and current not in options and current in set(register["projekt_id"]):
+        # the project on screen (or in a shared link) stays pickable when the filters leave it out
+        options = {**options, **sp.project_options(register[register["projekt_id"] == current])}
+    if not options:
+        st.info(t("dp_no_projects", lang), icon=":material/filter_alt_off:")
+        if "projekt" in st.query_params and "dp_projekt" in st.session_state:
+            del st.query_params["projekt"]
     else:
-        name = f"{pid} {info['namn']}"
-        _show(_built("effects", lambda: sp.effects_visual(rows, lang, name), pid), eval_source, f"{pid}-effekter")
-        measures = list(rows["matt"])
-        state.url_choice("utfall", measures, sp.DEFAULT_MEASURE if sp.DEFAULT_MEASURE in measures else measures[0],
-                         "dp_matt", lang)
-        labels, _ = _built("measure_labels", lambda: {r["matt"]: sp.measure_name(r, lang) for _, r in rows.iterrows()},
-                           pid)  # the radio asks for each label several times per rerun
-        measure = st.radio(t("dp_measure_pick", lang), measures, key="dp_matt", horizontal=True,
-                           format_func=lambda m: labels.get(m, m))
-        state.url_write("utfall", measure if measure != sp.DEFAULT_MEASURE else None)
-        row, _ = _built("row", lambda: rows[rows["matt"] == measure].iloc[0], pid, measure)
-        if not sp.has_estimate(row):
-            st.info(sp.evidence_text(row, lang), icon=":material/hourglass_empty:")
+        ids = list(options)
+        state.url_choice("projekt", ids, ids[0], "dp_projekt", lang)
+        pid = st.selectbox(t("dp_pick_project", lang), ids, key="dp_projekt", width=components.WIDE_PICKER_WIDTH,
+                           format_func=lambda p: options.get(p, p))
+        state.url_write("projekt", pid)
+        info, _ = _built("info", lambda: register[register["projekt_id"] == pid].iloc[0], pid)
+        st.markdown(_built("facts", lambda: sp.project_facts(info, kinds, lang), pid)[0])
+        rows, _ = _built("rows", lambda: sp.project_rows(results, pid), pid)
+        with_estimate, _ = _built("with_estimate", lambda: [r for _, r in rows.iterrows() if sp.has_estimate(r)], pid)
+        if not with_estimate:
+            why, _ = _built("reasons", lambda: " ".join([f"**{sp.level_label(rows.iloc[0], lang).capitalize()}.**",
+                                                         *dict.fromkeys(rows["anledning_en" if lang == "en"
+                                                                             else "anledning"])]), pid)
+            st.info(why, icon=":material/hourglass_empty:")
         else:
-            result = cache.keyed((FILE, "project", pid),
-                                 lambda: evaluate.evaluate_project(database, pid, today=today))
-            _show(_built("outcome", lambda: sp.outcome_visual(result, row, lang), pid, measure), eval_source,
-                  f"{pid}-{measure}")
+            name = f"{pid} {info['namn']}"
+            _show(_built("effects", lambda: sp.effects_visual(rows, lang, name), pid), eval_source, f"{pid}-effekter")
+            measures = list(rows["matt"])
+            state.url_choice("utfall", measures, sp.DEFAULT_MEASURE if sp.DEFAULT_MEASURE in measures else measures[0],
+                             "dp_matt", lang)
+            labels, _ = _built("measure_labels", lambda: {r["matt"]: sp.measure_name(r, lang) for _, r in rows.iterrows()},
+                               pid)  # the radio asks for each label several times per rerun
+            measure = st.radio(t("dp_measure_pick", lang), measures, key="dp_matt", horizontal=True,
+                               format_func=lambda m: labels.get(m, m))
+            state.url_write("utfall", measure if measure != sp.DEFAULT_MEASURE else None)
+            row, _ = _built("row", lambda: rows[rows["matt"] == measure].iloc[0], pid, measure)
+            if not sp.has_estimate(row):
+                st.info(sp.evidence_text(row, lang), icon=":material/hourglass_empty:")
+            else:
+                result = cache.keyed((FILE, "project", pid),
+                                     lambda: evaluate.evaluate_project(database, pid, today=today))
+                _show(_built("outcome", lambda: sp.outcome_visual(result, row, lang), pid, measure), eval_source,
+                      f"{pid}-{measure}")
 
-            def details() -> None:
-                """The verdict, the three fact boxes and the schools used: text only, replayed on reruns."""
-                st.markdown(sp.verdict(row, lang))
-                left, middle, right = st.columns([4, 3, 3])
-                with left.container(border=True):
-                    st.markdown(f"**{t('dp_h_counts', lang)}**")
-                    st.markdown(sp.counts_text(row, lang))
-                    st.markdown(row["jamforelse_text_en" if lang == "en" else "jamforelse_text"])
-                    st.caption(t("dp_whole_school", lang))
-                with middle.container(border=True):
-                    st.markdown(f"**{t('dp_h_pretrend', lang)}**")
-                    st.markdown(sp.pretrend_text(row, lang))
-                with right.container(border=True):
-                    st.markdown(f"**{t('dp_h_evidence', lang)}**")
-                    st.markdown(sp.evidence_text(row, lang))
-                codes = tuple(result.schools_used["skolenhetskod"].unique())
-                project_schools, comparison_schools = sp.school_lists(
-                    result, measure, cache.call(queries.school_names, database, codes))
-                with st.expander(t("dp_schools_used", lang, measure=sp.measure_name(row, lang).lower())):
-                    st.markdown(f"**{t('dp_schools_project', lang)}:** {', '.join(project_schools)}")
-                    st.markdown(f"**{t('dp_schools_comparison', lang)}:** {', '.join(comparison_schools)}")
+                def details() -> None:
+                    """The verdict, the three fact boxes and the schools used: text only, replayed on reruns."""
+                    st.markdown(sp.verdict(row, lang))
+                    left, middle, right = st.columns([4, 3, 3])
+                    with left.container(border=True):
+                        st.markdown(f"**{t('dp_h_counts', lang)}**")
+                        st.markdown(sp.counts_text(row, lang))
+                        st.markdown(row["jamforelse_text_en" if lang == "en" else "jamforelse_text"])
+                        st.caption(t("dp_whole_school", lang))
+                    with middle.container(border=True):
+                        st.markdown(f"**{t('dp_h_pretrend', lang)}**")
+                        st.markdown(sp.pretrend_text(row, lang))
+                    with right.container(border=True):
+                        st.markdown(f"**{t('dp_h_evidence', lang)}**")
+                        st.markdown(sp.evidence_text(row, lang))
+                    used = tuple(result.schools_used["skolenhetskod"].unique())
+                    project_schools, comparison_schools = sp.school_lists(
+                        result, measure, cache.call(queries.school_names, database, used))
+                    with st.expander(t("dp_schools_used", lang, measure=sp.measure_name(row, lang).lower())):
+                        st.markdown(f"**{t('dp_schools_project', lang)}:** {', '.join(project_schools)}")
+                        st.markdown(f"**{t('dp_schools_comparison', lang)}:** {', '.join(comparison_schools)}")
 
-            cache.replay((FILE, lang, "details", pid, measure), details)
-    with st.expander(t("dp_rules", lang)):
-        st.markdown(evaluate.rules_text(lang))
+                cache.replay((FILE, lang, "details", pid, measure), details)
+        with st.expander(t("dp_rules", lang)):
+            st.markdown(evaluate.rules_text(lang))
 
-# --- 3. Per intervention type (all sub-projects, whatever the scope)
-st.header(t("dp_h_types", lang))
-st.markdown(t("dp_types_intro", lang))
-measure_codes = list(sp.MEASURE_CODES)
-state.url_choice("typmatt", measure_codes, sp.DEFAULT_MEASURE, "dp_typmatt", lang)
-type_measure = st.selectbox(
-    t("dp_types_measure", lang), measure_codes, key="dp_typmatt", width=components.PICKER_WIDTH,
-    format_func=lambda m: evaluate.MEASURES[m].en if lang == "en" else evaluate.MEASURES[m].sv)
-state.url_write("typmatt", type_measure if type_measure != sp.DEFAULT_MEASURE else None)
-# how the estimates are pooled and when a type's evidence counts as strong: the chart's note
-_show(_built("types", lambda: sp.intervention_visual(pooled, results, type_measure, lang), type_measure), eval_source,
-      f"insatser-{type_measure}", note=" ".join((evaluate.POOLING_METHOD_EN, evaluate.POOLED_RULES_EN) if lang == "en"
-                                                else (evaluate.POOLING_METHOD_SV, evaluate.POOLED_RULES_SV)))
+
+def per_type() -> None:
+    """3. Effects per intervention type, pooled over all sub-projects whatever the scope."""
+    st.markdown(t("dp_types_intro", lang))
+    measure_codes = list(sp.MEASURE_CODES)
+    state.url_choice("typmatt", measure_codes, sp.DEFAULT_MEASURE, "dp_typmatt", lang)
+    type_measure = st.selectbox(
+        t("dp_types_measure", lang), measure_codes, key="dp_typmatt", width=components.PICKER_WIDTH,
+        format_func=lambda m: evaluate.MEASURES[m].en if lang == "en" else evaluate.MEASURES[m].sv)
+    state.url_write("typmatt", type_measure if type_measure != sp.DEFAULT_MEASURE else None)
+    # how the estimates are pooled and when a type's evidence counts as strong: the chart's note
+    _show(_built("types", lambda: sp.intervention_visual(pooled, results, type_measure, lang), type_measure), eval_source,
+          f"insatser-{type_measure}", note=" ".join((evaluate.POOLING_METHOD_EN, evaluate.POOLED_RULES_EN) if lang == "en"
+                                                    else (evaluate.POOLING_METHOD_SV, evaluate.POOLED_RULES_SV)))
+
+
+SECTIONS = {"lista": all_projects, "projekt": one_project, "insatser": per_type}
+section, box = components.sections("avsnitt", {"lista": t("dp_h_list", lang), "projekt": t("dp_h_project", lang),
+                                               "insatser": t("dp_h_types", lang)}, lang, _linked_section)
+with box:
+    SECTIONS[section]()

@@ -1,6 +1,11 @@
 # Jämför kommuner: up to four kommuner side by side (small multiples, one y axis, region line), and
 # the kommuner most similar to one kommun by a rule stated on the page, with their trend.
-"""Compare page: thin; everything shown is built in pluginnan_core.views.compare."""
+"""Compare page: thin; everything shown is built in pluginnan_core.views.compare.
+
+Link parameters: `jamfor` (up to four kommun codes), `jmatt` (the measure), `lik` (the kommun whose
+similar kommuner are shown) and `avsnitt` (the open section: sida, liknande; a link with only
+`lik=` opens the similar kommuner).
+"""
 
 from __future__ import annotations
 
@@ -30,7 +35,9 @@ def _show(v: Visual, replay: object, note: str = "") -> None:
 
 
 def _set_picks(codes: list[str]) -> None:
+    """The similar kommuner's button: put them side by side and open that section to show them."""
     st.session_state["jf_picks"] = codes
+    st.session_state[components.section_key("avsnitt")] = "sida"
 
 
 base = cache.call(cv.base_frames, database)
@@ -67,40 +74,76 @@ if "jf_lik" not in st.session_state:
         bad.append(f"lik={raw[:12]}")
     st.session_state["jf_lik"] = raw if raw in options else default_ref
 
+# The picks, the measure and the reference kommun are kept while the section that draws their
+# widget is closed (a widget's own state ends with the run that does not draw it).
+st.session_state["jf_picks"] = [k for k in st.session_state["jf_picks"] if k in options]
+st.session_state["jf_matt"] = st.session_state["jf_matt"]
+st.session_state["jf_lik"] = st.session_state["jf_lik"] if st.session_state["jf_lik"] in options else default_ref
+picks, measure = st.session_state["jf_picks"], st.session_state["jf_matt"]
+
 st.title(t("nav_jamfor", lang))
 _notice(bad)
 st.markdown(t("jf_intro", lang))
 components.view_switch(lang)
 
-row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
-picks = row.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selections=cv.MAX_PICKS,
-                       format_func=lambda k: names.get(k, k), placeholder=t("jf_picks_placeholder", lang))
-measure = row.selectbox(t("jf_measure", lang), measures, key="jf_matt", format_func=lambda m: cv.label(m, lang),
+
+def _pick_measure(where) -> str:
+    return where.selectbox(t("jf_measure", lang), measures, key="jf_matt", format_func=lambda m: cv.label(m, lang),
+                           width=components.PICKER_WIDTH)
+
+
+def _linked_section() -> str:
+    """The section a link without `avsnitt=` opens: one naming only a reference kommun opens its similar ones."""
+    return "liknande" if "lik" in st.query_params and "jamfor" not in st.query_params else "sida"
+
+
+def side_by_side() -> tuple[list[str], str]:
+    """Up to four kommuner, one panel each, on one y axis with the region's line."""
+    row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
+    chosen = row.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selections=cv.MAX_PICKS,
+                             format_func=lambda k: names.get(k, k), placeholder=t("jf_picks_placeholder", lang))
+    shown = _pick_measure(row)
+    if chosen:
+        _show(*_built(cv.small_multiples, chosen, shown, lang, _order(chosen)))
+    else:
+        st.info(t("jf_pick_some", lang), icon=":material/compare_arrows:")
+    return chosen, shown
+
+
+def _order(chosen: list[str]) -> tuple:
+    """One colour per kommun on the whole page, whichever section shows it."""
+    ref = st.session_state["jf_lik"] if st.session_state.get("jf_lik") in options else default_ref
+    nearest, nearest_key = _built(cv.similar, ref)
+    similar_ids = cache.keyed((nearest_key, "ids"), lambda: nearest[0]["id"].tolist()[1:])  # not pandas every rerun
+    return cv.colour_order(sel, [*chosen, ref, *similar_ids])
+
+
+def similar_kommuner() -> str:
+    """The kommuner most like one kommun by the stated rule, and their trend in the chosen measure."""
+    ref = st.selectbox(t("jf_ref", lang), options, key="jf_lik", format_func=lambda k: names.get(k, k),
                        width=components.PICKER_WIDTH)
+    with st.expander(t("jf_rule_title", lang)):
+        st.markdown(t("jf_rule", lang, n=cv.N_SIMILAR))
+    order = _order(picks)
+    (visual, similar), similar_key = _built(cv.similarity, ref, lang, order)
+    _show(visual, similar_key, note=t("jf_rule_short", lang, n=cv.N_SIMILAR))  # the rule in short, with the source
+    if similar:
+        wanted = [ref, *similar[: cv.MAX_PICKS - 1]]
+        st.button(t("jf_use_similar", lang, name=names.get(ref, ref)), on_click=_set_picks, args=(wanted,),
+                  icon=":material/compare_arrows:", disabled=list(picks) == wanted)
+        _show(*_built(cv.similar_trend, ref, similar, _pick_measure(st), lang, order))
+    return ref
 
-ref = st.session_state["jf_lik"] if st.session_state.get("jf_lik") in options else default_ref
-nearest, nearest_key = _built(cv.similar, ref)
-similar_ids = cache.keyed((nearest_key, "ids"), lambda: nearest[0]["id"].tolist()[1:])  # not pandas every rerun
-order = cv.colour_order(sel, [*picks, ref, *similar_ids])  # one colour per kommun on the whole page
 
-st.header(t("jf_h_side", lang))
-if picks:
-    _show(*_built(cv.small_multiples, picks, measure, lang, order))
-else:
-    st.info(t("jf_pick_some", lang), icon=":material/compare_arrows:")
-
-st.header(t("jf_h_similar", lang))
-ref = st.selectbox(t("jf_ref", lang), options, key="jf_lik", format_func=lambda k: names.get(k, k),
-                   width=components.PICKER_WIDTH)
-with st.expander(t("jf_rule_title", lang)):
-    st.markdown(t("jf_rule", lang, n=cv.N_SIMILAR))
-(visual, similar), similar_key = _built(cv.similarity, ref, lang, order)
-_show(visual, similar_key, note=t("jf_rule_short", lang, n=cv.N_SIMILAR))  # the rule in short, with the source
-if similar:
-    wanted = [ref, *similar[: cv.MAX_PICKS - 1]]
-    st.button(t("jf_use_similar", lang, name=names.get(ref, ref)), on_click=_set_picks, args=(wanted,),
-              icon=":material/compare_arrows:", disabled=list(picks) == wanted)
-    _show(*_built(cv.similar_trend, ref, similar, measure, lang, order))
+section, box = components.sections("avsnitt", {"sida": t("jf_h_side", lang), "liknande": t("jf_h_similar", lang)},
+                                   lang, _linked_section)
+with box:
+    if section == "sida":
+        picks, measure = side_by_side()
+        ref = st.session_state["jf_lik"]
+    else:
+        ref = similar_kommuner()
+        measure = st.session_state["jf_matt"]
 
 # widgets -> URL, so the address shares exactly this view
 for key, value, default in (("jamfor", ",".join(picks), ""), ("jmatt", measure, cv.DEFAULT_MEASURE),

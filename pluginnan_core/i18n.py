@@ -707,11 +707,11 @@ TEXTS.update({
 TEXTS.update({
     # --- Jämför kommuner (views/compare.py, pages/jamfor.py) ---
     "jf_intro": ("Hur står sig kommunerna mot varandra? Välj upp till fyra kommuner att visa sida vid sida, med samma "
-                 "skala i varje diagram och hela regionen som jämförelselinje. Längre ner: vilka kommuner som liknar "
-                 "en vald kommun mest, och hur de har utvecklats.",
+                 "skala i varje diagram och hela regionen som jämförelselinje. Under Liknande kommuner: vilka kommuner "
+                 "som liknar en vald kommun mest, och hur de har utvecklats.",
                  "How do the municipalities compare? Pick up to four municipalities to show side by side, on the "
-                 "same scale in every chart, with the whole region as a reference line. Further down: which "
-                 "municipalities are most similar to a chosen one, and how they have developed."),
+                 "same scale in every chart, with the whole region as a reference line. Under Similar municipalities: "
+                 "which municipalities are most similar to a chosen one, and how they have developed."),
     "jf_h_side": ("Sida vid sida", "Side by side"),
     "jf_h_similar": ("Liknande kommuner", "Similar municipalities"),
     "jf_picks": ("Kommuner att jämföra (högst fyra)", "Municipalities to compare (at most four)"),

@@ -97,3 +97,15 @@ def tables(at) -> list:
     out = [d.value for d in at.dataframe]
     show_as(at, "diagram")
     return out
+
+
+def open_section(at, param: str, code: str):
+    """Open a page's section (ui.components.sections, e.g. Delprojekt's `avsnitt`) and rerun.
+
+    Why through the kept code: AppTest cannot click a tab; the browser tests click the real one.
+    """
+    from ui.components import section_key
+
+    at.session_state[section_key(param)] = code
+    at.run()
+    return at

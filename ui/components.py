@@ -26,7 +26,7 @@ from pluginnan_core.db import Database
 from pluginnan_core.i18n import t
 from pluginnan_core.views import Visual
 from ui import cache
-from ui.state import url_write
+from ui.state import url_notice, url_write
 
 #: The tab icon as a data URL, read once: given a file path, st.set_page_config decodes the image
 #: with PIL on every rerun.
@@ -148,6 +148,47 @@ def _remember() -> None:
 def tables_shown() -> bool:
     """Whether the page's switch (`view_switch`) asks for tables and downloads instead of charts."""
     return st.session_state.get(_CHOSEN) == "tabell"
+
+
+def section_key(param: str) -> str:
+    """Where `sections` keeps the open section's code for the session (tests open a section there)."""
+    return f"_avsnitt_{param}"
+
+
+def sections(param: str, labels: dict[str, str], language: str,
+             inferred: Callable[[], str] | None = None) -> tuple[str, Any]:
+    """A page's sections as tabs of which only the open one is drawn; returns its code and container.
+
+    `labels` maps each section's code (its value in the link, `param=`) to its tab label, the
+    first being the default. `inferred()` says which section a link without `param=` opens, so an
+    old link such as Delprojekt's `projekt=PI-001` still opens the section it was made for; the
+    parameter is written to the link only when it differs from that.
+
+    Why tabs that draw only the open section: a long page (Delprojekt: list, one project's outcome,
+    effects per type; 38 elements) redrew everything on each filter change, and every element costs
+    a rerun the same (docs/performance.md). Each section answers one question, so it can be shown
+    and projected on its own. The choice is kept as a code, not a label, so it survives the language
+    switch and a link stays valid in both languages.
+    """
+    codes = list(labels)
+    chosen = section_key(param)
+    default = inferred() if inferred else codes[0]
+    if st.session_state.get(chosen) not in codes:
+        raw = st.query_params.get(param)
+        if raw is not None and raw not in codes:
+            url_notice(param, raw, language)
+        st.session_state[chosen] = raw if raw in codes else default
+    code = st.session_state[chosen]
+    key = f"tabs_{param}"
+    by_label = {label: c for c, label in labels.items()}
+    st.session_state[key] = labels[code]
+    containers = st.tabs(list(labels.values()), key=key, on_change=_open_section, args=(key, chosen, by_label))
+    url_write(param, code, default)
+    return code, containers[codes.index(code)]
+
+
+def _open_section(key: str, chosen: str, by_label: dict[str, str]) -> None:
+    st.session_state[chosen] = by_label.get(st.session_state[key], st.session_state[chosen])
 
 
 def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summary: str, *,
@@ -359,7 +400,9 @@ A11Y_CSS = """<style>
 #: without this each tile is as wide as its label and a long label pushes the last tile onto a
 #: line of its own. Below ~4 × 12rem the row wraps, two or one per line, as columns would stack.
 #: A tile's label and change wrap instead of being cut off with "…" (a politician reads the whole label).
+#: A page's section tabs (`sections`) stand in for its section headings, so their labels are larger.
 LAYOUT_CSS = """<style>
+[class*="st-key-tabs_"] [role="tab"] p { font-size: 1.2rem; font-weight: 600; }
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stElementContainer"] > [data-testid="stMetric"])
   > [data-testid="stElementContainer"] { flex: 1 1 0 !important; min-width: 12rem; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div,

@@ -17,6 +17,12 @@ from tests.trust import a11y
 from tests.trust.pages import PageInfo, existing_pages
 
 PAGES = existing_pages()
+#: Sections a page draws only when opened (ui.components.sections), audited through their links.
+SECTIONS = [(p, query) for p in PAGES for stem, query in (("delprojekt", "?avsnitt=projekt"),
+                                                           ("delprojekt", "?avsnitt=insatser"),
+                                                           ("jamfor", "?avsnitt=liknande")) if p.stem == stem]
+#: A link that gives a page charts to check (Jämför's side by side needs kommuner picked).
+CHART_QUERIES = {"jamfor": "?jamfor=1440,1489"}
 SLOW_MS = 90_000  # a heavy page on a busy 2-core machine: first load of Frånvaro can take a minute
 
 
@@ -57,9 +63,10 @@ def _show_tables(page: Page) -> bool:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("info", PAGES, ids=[p.stem for p in PAGES])
-def test_page_passes_axe_and_contrast(page: Page, a11y_url: str, info: PageInfo) -> None:
-    _load(page, f"{a11y_url}/{info.url_path}")
+@pytest.mark.parametrize(("info", "query"), [(p, "") for p in PAGES] + SECTIONS,
+                         ids=[p.stem for p in PAGES] + [f"{p.stem}{q}" for p, q in SECTIONS])
+def test_page_passes_axe_and_contrast(page: Page, a11y_url: str, info: PageInfo, query: str) -> None:
+    _load(page, f"{a11y_url}/{info.url_path}{query}")
     assert page.locator("[data-testid='stException']").count() == 0
     results = [a11y.run_axe(page, info.path, "Diagram")]
     contrast = a11y.contrast_failures(page)
@@ -75,7 +82,7 @@ def test_page_passes_axe_and_contrast(page: Page, a11y_url: str, info: PageInfo)
 @pytest.mark.parametrize("info", [p for p in PAGES if p.stem in ("oversikt", "behorighet", "franvaro", "jamfor")],
                          ids=lambda p: p.stem)
 def test_every_chart_has_text_alternative_and_table(page: Page, a11y_url: str, info: PageInfo) -> None:
-    _load(page, f"{a11y_url}/{info.url_path}")
+    _load(page, f"{a11y_url}/{info.url_path}{CHART_QUERIES.get(info.stem, '')}")
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=SLOW_MS)
     a11y.settle(page)
     charts = page.locator("[data-testid='stPlotlyChart']")

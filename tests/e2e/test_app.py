@@ -50,3 +50,44 @@ def test_typed_address_of_the_first_page_opens_it_with_the_link_kept(page: Page,
     page.wait_for_timeout(1000)  # the box would appear after the first run
     assert page.get_by_text("Page not found").count() == 0
     assert "kommun=1489" in page.url and "/oversikt" not in page.url
+
+
+def _tab(page: Page, name: str):
+    return page.get_by_role("tab", name=name)
+
+
+@pytest.mark.e2e
+def test_delprojekt_sections_open_by_tab_and_keep_the_lists_filter(page: Page, app_url: str) -> None:
+    """Only the open section is drawn; a click on a tab opens another, and the link follows."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_page(page, app_url + "/delprojekt?insats=mentorskap")
+    expect(_tab(page, "Alla delprojekt")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_text("Delprojekt i listan")).to_be_visible()  # the list's tiles
+    _tab(page, "Ett delprojekts resultat").click()
+    picker = page.locator(".st-key-dp_projekt")
+    expect(picker).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text("Delprojekt i listan")).to_have_count(0)  # the list is not drawn meanwhile
+    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_function("() => location.search.includes('projekt=PI-')", timeout=TIMEOUT_MS)
+    assert "insats=mentorskap" in page.url  # the list's filter is kept for the picker and the link
+    _tab(page, "Resultat per insatstyp").click()
+    expect(page.locator(".st-key-dp_typmatt")).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_function("() => location.search.includes('avsnitt=insatser')", timeout=TIMEOUT_MS)
+    _tab(page, "Alla delprojekt").click()
+    expect(page.locator(".st-key-dp_insats")).to_contain_text("Mentorskap", timeout=TIMEOUT_MS)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not errors, errors
+
+
+@pytest.mark.e2e
+def test_jamfor_similar_kommuner_button_opens_them_side_by_side(page: Page, app_url: str) -> None:
+    open_page(page, app_url + "/jamfor?lik=1441")
+    expect(_tab(page, "Liknande kommuner")).to_have_attribute("aria-selected", "true")
+    page.get_by_role("button", name="Visa Lerum och de tre mest lika sida vid sida").click()
+    expect(_tab(page, "Sida vid sida")).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
+    panels = page.locator("[data-testid='stPlotlyChart'] .main-svg .infolayer .annotation-text")
+    expect(panels.first).to_have_text("Lerum", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => location.search.includes('jamfor=1441%2C') || "
+                           "location.search.includes('jamfor=1441,')", timeout=TIMEOUT_MS)
+    assert page.locator("[data-testid='stException']").count() == 0

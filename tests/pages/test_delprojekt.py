@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from pluginnan_core import evaluate
 from pluginnan_core.db import Database
 from pluginnan_core.i18n import fmt_number
-from tests.conftest import ROOT, tables
+from tests.conftest import ROOT, open_section, tables
 
 PAGE = "app_pages/delprojekt.py"
 MINUS = "\u2212"
@@ -63,15 +63,55 @@ def test_page_renders_the_list_map_and_rules(app_test, demo) -> None:
     at = app_test(page=PAGE)
     assert not at.exception
     assert at.title[0].value == "Delprojekt"
+    assert [tab.label for tab in at.tabs] == ["Alla delprojekt", "Ett delprojekts resultat", "Resultat per insatstyp"]
     assert listed(at) == sql_ids(demo)
     assert at.metric[0].value == str(demo.scalar("SELECT count(*) FROM subproject"))
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    kinds = {tr["type"] for fig in charts for tr in fig["data"]}
-    assert {"bar", "choropleth", "scatter"} <= kinds  # timeline, map, forest / before-after
-    text = " ".join(m.value for m in at.markdown)
-    assert "**starkt underlag**" in text and "jämförelseskolor" in text  # the rules are on the page
-    assert "slumpeffektmodell" in text  # the pooling method is stated, in the forest plot's note
+
+    def kinds() -> set[str]:
+        return {tr["type"] for c in at.get("plotly_chart") for tr in json.loads(c.proto.spec)["data"]}
+
+    assert kinds() == {"bar", "choropleth"}  # the timeline and the map; only the open section is drawn
     assert "pagar" not in " ".join(table_with(at, "Id")["Status"])
+    open_section(at, "avsnitt", "projekt")
+    assert not at.exception and not at.metric  # the list's tiles are gone with its section
+    assert at.selectbox(key="dp_projekt").value == sql_ids(demo)[0]
+    assert "scatter" in kinds()  # the effects and the before/after chart
+    assert "**starkt underlag**" in " ".join(m.value for m in at.markdown)  # the rules are on the page
+    assert "jämförelseskolor" in " ".join(m.value for m in at.markdown)
+    open_section(at, "avsnitt", "insatser")
+    assert not at.exception
+    assert at.selectbox(key="dp_typmatt").value == "franvaro_pct"
+    assert "slumpeffektmodell" in " ".join(m.value for m in at.markdown)  # the pooling method, the forest's note
+    assert at.query_params["avsnitt"] == "insatser"
+
+
+def test_sections_keep_the_lists_filters_and_follow_links(app_test, demo) -> None:
+    """The project picker offers the projects the list shows, also while the list is not drawn."""
+    at = app_test(page=PAGE, forbund="GR")
+    at.multiselect(key="dp_insats").set_value(["mentorskap"]).run()
+    shown = listed(at)
+    assert shown == sql_ids(demo, "k.forbund_id = 'GR' AND p.projekt_id IN (SELECT projekt_id FROM "
+                                  "subproject_intervention WHERE code = 'mentorskap')") and shown
+    open_section(at, "avsnitt", "projekt")
+    assert at.selectbox(key="dp_projekt").options == [
+        at.selectbox(key="dp_projekt").format_func(p) for p in shown]
+    assert at.query_params["insats"] == "mentorskap"  # a link from here keeps the list's filter
+    pid = shown[-1]
+    at.selectbox(key="dp_projekt").set_value(pid).run()
+    open_section(at, "avsnitt", "lista")
+    assert at.multiselect(key="dp_insats").value == ["mentorskap"] and listed(at) == shown
+    assert at.query_params["avsnitt"] == "lista" and at.query_params["projekt"] == pid  # the link says which
+
+    # a link with a project but no section opens the project; with avsnitt= that section
+    assert app_test(page=PAGE, projekt=pid).selectbox(key="dp_projekt").value == pid
+    other = app_test(page=PAGE, projekt=pid, avsnitt="lista")
+    assert not [s for s in other.selectbox if s.key == "dp_projekt"] and other.metric
+    english = app_test(page=PAGE, avsnitt="insatser", lang="en")
+    assert [tab.label for tab in english.tabs][2] == "Outcomes by intervention type"
+    assert english.selectbox(key="dp_typmatt").value == "franvaro_pct"
+    english.radio(key="f_lang").set_value("sv").run()  # the open section survives the language switch
+    assert not english.exception and english.selectbox(key="dp_typmatt").value == "franvaro_pct"
+    assert english.tabs[2].label == "Resultat per insatstyp"
 
 
 @pytest.mark.parametrize("query,where,params", [
@@ -135,7 +175,7 @@ def test_project_from_link_shows_what_the_cli_prints(app_test, cli_json, pid) ->
     assert f"{printed(first['effekt'], 1, signed=True)} procentenheter (95 % osäkerhetsintervall {interval})" in text
     assert first["jamforelse_text"] in text
     assert f"**{first['underlag'].capitalize()}.**" in text
-    chart = json.loads(at.get("plotly_chart")[3].proto.spec)
+    chart = json.loads(at.get("plotly_chart")[1].proto.spec)  # the effects, then the before/after chart
     assert [tr["name"] for tr in chart["data"]] == [f"Projektskolorna ({first['antal_projektskolor']})",
                                                     f"Jämförelseskolorna ({first['antal_jamforelseskolor']})"]
     assert chart["layout"]["shapes"][0]["x0"] == first["start_datum"]  # the vertical line at the start
@@ -146,7 +186,7 @@ def test_measure_radio_switches_the_chart(app_test, cli_json) -> None:
     assert not at.exception
     assert at.radio(key="dp_matt").value == "behorig_yrk"
     row = next(r for r in cli_json["delprojekt"] if r["projekt_id"] == "PI-003" and r["matt"] == "behorig_yrk")
-    chart = json.loads(at.get("plotly_chart")[3].proto.spec)
+    chart = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert "Andel behöriga till yrkesprogram" in chart["layout"]["title"]["text"]
     assert any(row["fore_fran"] in (tr.get("text") or [""])[0] for tr in chart["data"])
     at.radio(key="dp_matt").set_value("ogiltig_pct").run()
@@ -186,17 +226,21 @@ def test_english(app_test, demo) -> None:
     at = app_test(page=PAGE, lang="en", projekt="PI-001")
     assert not at.exception
     assert at.title[0].value == "Sub-projects"
-    table = table_with(at, "Id")
-    assert set(table["Status"]) <= {"planned", "running", "finished"}
+    assert at.tabs[1].label == "One sub-project's outcome"
     effects = table_with(at, "Effect (percentage points)")
     assert "Total absence" in effects["Measure"].tolist()
+    open_section(at, "avsnitt", "lista")
+    table = table_with(at, "Id")
+    assert set(table["Status"]) <= {"planned", "running", "finished"}
+    open_section(at, "avsnitt", "insatser")
     text = " ".join(m.value for m in at.markdown)
     assert "percentage points" in text and "procentenheter" not in text
     assert "random-effects" in text and "slumpeffektmodell" not in text
 
 
 @pytest.mark.parametrize("query", [{"projekt": "PI-999"}, {"projekt": "<script>"}, {"insats": "nope,mentorskap"},
-                                   {"status": "x" * 3000}, {"utfall": "DROP"}, {"typmatt": "1; --"}])
+                                   {"status": "x" * 3000}, {"utfall": "DROP"}, {"typmatt": "1; --"},
+                                   {"avsnitt": "alla"}])
 def test_bad_link_values_fall_back_with_a_notice(app_test, query) -> None:
     at = app_test(page=PAGE, **query)
     assert not at.exception

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.conftest import tables
+from tests.conftest import open_section, tables
 
 PAGE = "app_pages/jamfor.py"
 
@@ -35,8 +35,16 @@ def visible_text(at) -> str:
     return "\n".join(parts)
 
 
-def assert_no_raw_names(at) -> None:
+def both_sections(at) -> str:
+    """What a user reads in Sida vid sida and in Liknande kommuner (only the open section is drawn)."""
+    open_section(at, "avsnitt", "sida")
     text = visible_text(at)
+    open_section(at, "avsnitt", "liknande")
+    return text + "\n" + visible_text(at)
+
+
+def assert_no_raw_names(at) -> None:
+    text = both_sections(at)
     raw = re.findall(r"\b(?:be|jf|col|nav|kalla)_[a-z_]+|\b(?:behorig_\w+|alla_amnen|meritvarde|franvaro_pct|"
                      r"ogiltig_pct|giltig_pct|andel_over_\d+|antal_elever)\b", text)
     assert not raw, raw
@@ -62,15 +70,18 @@ def test_picks_default_to_the_sidebar_and_match_sql(app_test, demo) -> None:
     ale = next(t for t in side["data"] if t["name"] == "Ale")
     assert ale["y"] == pytest.approx(elig(demo, "1440")["behorig_yrk"].tolist())
     assert [t["name"] for t in side["data"]].count("Hela Plug Innan-regionen") == 2
+    assert [tab.label for tab in at.tabs] == ["Sida vid sida", "Liknande kommuner"] and len(charts(at)) == 1
+    open_section(at, "avsnitt", "liknande")
     assert at.selectbox(key="jf_lik").value == "1440"
-    similar = charts(at)[1]
+    assert at.selectbox(key="jf_matt").value == "behorig_yrk"  # the measure is kept across the sections
+    similar, trend = charts(at)
     assert "liknar Ale mest" in similar["layout"]["title"]["text"] and len(similar["data"][0]["y"]) == 5
     assert any("standardiserat euklidiskt avstånd" in m.value for m in at.markdown)
-    assert len(charts(at)) == 3
+    assert at.query_params["avsnitt"] == "liknande" and at.query_params["jamfor"] == "1440,1489"
     assert_no_raw_names(at)
     # one colour per kommun on the whole page (side by side, similar bars and their trend)
     colours: dict[str, set] = {}
-    for tr in side["data"] + charts(at)[2]["data"]:
+    for tr in side["data"] + trend["data"]:
         colours.setdefault(tr["name"], set()).add(tr["line"]["color"])
     bars = similar["data"][0]
     for name, colour in zip(bars["y"], bars["marker"]["color"], strict=True):
@@ -117,14 +128,26 @@ def test_bad_link_values_fall_back_with_notice(app_test) -> None:
     assert "jamfor=9999" in warning and "jmatt=nope" in warning and "lik=0000" in warning
     assert at.multiselect(key="jf_picks").value == ["1440"]
     assert at.selectbox(key="jf_matt").value == "behorig_yrk"
+    open_section(at, "avsnitt", "liknande")
     assert at.selectbox(key="jf_lik").value == "1440"
 
 
 def test_no_picks_shows_how_to_start(app_test) -> None:
     at = app_test(PAGE)
     assert not at.exception
-    assert any("Välj en eller flera kommuner" in i.value for i in at.info)
+    assert any("Välj en eller flera kommuner" in i.value for i in at.info) and not charts(at)
+    open_section(at, "avsnitt", "liknande")
     assert len(charts(at)) == 2  # the similar kommuner still show (for the first kommun)
+
+
+def test_a_link_naming_only_a_reference_kommun_opens_its_similar_kommuner(app_test) -> None:
+    at = app_test(PAGE, lik="1441")
+    assert not at.exception
+    assert at.selectbox(key="jf_lik").value == "1441" and "Lerum" in charts(at)[0]["layout"]["title"]["text"]
+    assert "avsnitt" not in at.query_params  # the link already says which section
+    assert app_test(PAGE, lik="1441", avsnitt="sida").multiselect(key="jf_picks").value == []
+    bad = app_test(PAGE, avsnitt="<x>")
+    assert "avsnitt=<x>" in " ".join(w.value for w in bad.warning) and bad.multiselect(key="jf_picks")
 
 
 def test_gender_years_and_similar_button(app_test, demo) -> None:
@@ -136,8 +159,9 @@ def test_gender_years_and_similar_button(app_test, demo) -> None:
     sql = sql[(sql["lasar"] >= "2016/17") & (sql["lasar"] <= "2020/21")]
     assert side["data"][0]["x"] == sql["lasar"].tolist()
     assert side["data"][0]["y"] == pytest.approx(sql["behorig_yrk"].tolist())
-    similar = charts(at)[1]["data"][0]["y"]
-    at.button[0].click().run()
+    open_section(at, "avsnitt", "liknande")
+    similar = charts(at)[0]["data"][0]["y"]
+    at.button[0].click().run()  # shows them side by side: that section opens
     assert not at.exception
     picks = at.multiselect(key="jf_picks").value
     assert picks[0] == "1441" and len(picks) == 4
@@ -150,9 +174,12 @@ def test_english(app_test, demo) -> None:
     assert not at.exception
     assert at.title[0].value == "Compare municipalities"
     assert all(c["layout"]["separators"] == ".," for c in charts(at))
-    headers = " ".join(c for d in tables(at) for c in d.columns)
-    assert "Område" not in headers and "Distance" in headers
+    assert "Område" not in " ".join(c for d in tables(at) for c in d.columns)
+    open_section(at, "avsnitt", "liknande")
+    assert all(c["layout"]["separators"] == ".," for c in charts(at))
+    assert "Distance" in " ".join(c for d in tables(at) for c in d.columns)
     assert any("standardised Euclidean distance" in m.value for m in at.markdown)
     assert_no_raw_names(at)
+    text = both_sections(at)
     for word in ("Andel", "elever", "läsåret", "Kommun", "Avstånd", "frånvaro"):
-        assert word not in visible_text(at), word
+        assert word not in text, word

@@ -16,7 +16,7 @@ from pluginnan_core.urlstate import KEYS
 
 #: Parameters pages read for themselves (measure, threshold, school, page state ...): tampered too.
 PAGE_KEYS = ("matt", "grans", "skola", "kommun_karta", "lasar", "jamfor", "insats", "status", "projekt", "sida",
-             "embed", "embed_options", "page")
+             "avsnitt", "embed", "embed_options", "page")
 
 HOSTILE = [
     "", " ", "0", "-1", "-2147483649", "99999999999999999999", "1e309", "NaN", "null", "None", "undefined",
