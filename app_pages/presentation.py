@@ -105,7 +105,9 @@ total = len(visuals) + 2  # title slide, charts, closing slide
 number = _slide_number(total)
 subtitle = cache.call(show.selection_subtitle, database, sel, lang)
 demo = f'<span class="pres-demo">{_esc(t("pres_demo_short", lang))}</span>' if database.is_demo else ""
-slides.start_renderer(warm=True)  # the deck and PNG downloads find Chromium running
+# kaleido's Chromium starts with the first deck or image asked for, not with the page: a presenter who
+# only shows the slides does not keep a second browser running (its Python side alone is ~6 MiB of the
+# server). The first download waits for the start, ~2 s at national scale (docs/performance.md).
 
 # the top line, the slide counter and the remote's keys: one element (each costs every key press)
 st.html(components.Html(f'<div class="pres-top"><p>Plug Innan · {_esc(subtitle)}</p>'

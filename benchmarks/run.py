@@ -54,6 +54,9 @@ for i in range(5):
                       replay=("benchmark", i))
 """
 IMPORT_ROWS = 1_000_000
+#: Sections a page draws only when opened (ui.components.sections, `avsnitt=`), besides its first:
+#: each is measured as a page of its own, since a user who opens it waits for its reruns.
+SECTIONS = {"app_pages/delprojekt.py": ("projekt", "insatser"), "app_pages/jamfor.py": ("liknande",)}
 
 
 def log(msg: str) -> None:
@@ -202,6 +205,8 @@ def bench_pages(db_path: Path, runs: int) -> dict:
     """Median rerun per page after a filter change, against a bare one-line page."""
     from streamlit.testing.v1 import AppTest
 
+    from ui.components import section_key
+
     _one_script_cache()
 
     os.environ["PLUGINNAN_DB"] = str(db_path)
@@ -239,6 +244,19 @@ def bench_pages(db_path: Path, runs: int) -> dict:
     shell_bare: list[float] = []
     shell = _timed_runs(shell_at, runs, toggle_gender, bare_at, shell_bare)
     log(f"app.py med tom sida: median {median(shell) * 1000:.1f} ms")
+    def measure(at, name: str, first: float) -> None:
+        _timed_runs(at, 2, toggle_gender)  # warm-up
+        bare_new: list[float] = []
+        bare_toggle: list[float] = []
+        new = _timed_runs(at, max(runs // 2, 5), new_kommun, bare_at, bare_new)  # each misses every cache: slow
+        at.multiselect(key="f_kommuner").set_value([])
+        at.run()
+        toggle = _timed_runs(at, runs, toggle_gender, bare_at, bare_toggle)
+        pages[name] = {"first": first, "new_kommun": new, "toggle_gender": toggle, "bare_new": bare_new,
+                       "bare_toggle": bare_toggle}
+        log(f"{name}: ny kommun {median(new) * 1000:.0f} ms, kön fram och tillbaka {median(toggle) * 1000:.0f} ms"
+            f" (bar sida bredvid {median(bare_toggle) * 1000:.1f} ms)")
+
     pages = {}
     for path in page_files():
         at = AppTest.from_file(str(shell_for(path)), default_timeout=300)
@@ -249,17 +267,12 @@ def bench_pages(db_path: Path, runs: int) -> dict:
             log(f"{path}: undantag {at.exception[0].value}")
             pages[path] = {"error": str(at.exception[0].value)}
             continue
-        _timed_runs(at, 2, toggle_gender)  # warm-up
-        bare_new: list[float] = []
-        bare_toggle: list[float] = []
-        new = _timed_runs(at, max(runs // 2, 5), new_kommun, bare_at, bare_new)  # each misses every cache: slow
-        at.multiselect(key="f_kommuner").set_value([])
-        at.run()
-        toggle = _timed_runs(at, runs, toggle_gender, bare_at, bare_toggle)
-        pages[path] = {"first": first, "new_kommun": new, "toggle_gender": toggle, "bare_new": bare_new,
-                       "bare_toggle": bare_toggle}
-        log(f"{path}: ny kommun {median(new) * 1000:.0f} ms, kön fram och tillbaka {median(toggle) * 1000:.0f} ms"
-            f" (bar sida bredvid {median(bare_toggle) * 1000:.1f} ms)")
+        measure(at, path, first)
+        for code in SECTIONS.get(path, ()):  # the page's other sections, opened as a tab click would
+            at.session_state[section_key("avsnitt")] = code
+            t0 = time.perf_counter()
+            at.run()
+            measure(at, f"{path}?avsnitt={code}", time.perf_counter() - t0)
     return {"bare": bare, "five_visuals": five, "five_bare": five_bare, "shell": shell, "shell_bare": shell_bare,
             "pages": pages}
 
