@@ -486,10 +486,11 @@ def bench_browser(url: str, proc: subprocess.Popen, loads: int, changes: int) ->
                 _settled(page)
             out["filter_change"][stem] = times
             log(f"filterbyte {stem}: median {median(times):.2f} s")
-        for path in page_files():
-            page.goto(page_url(url, Path(path).stem))
-            page.wait_for_selector("h1", timeout=300_000)
-            _settled(page)
+        for path in page_files():  # every page, and each of its sections (drawn only when opened)
+            for query in ["", *(f"?avsnitt={code}" for code in SECTIONS.get(path, ()))]:
+                page.goto(page_url(url, Path(path).stem) + query)
+                page.wait_for_selector("h1", timeout=300_000)
+                _settled(page)
         # Read twice: 1 s after the last page, and once the server has been quiet past its last
         # malloc_trim (ui/memory.TRIM_AFTER_S, 1 s and 10 s after a run). The reading at 1 s raced
         # the first trim, so it moved by ~10 MiB between runs of the same code; the settled one is

@@ -1139,15 +1139,15 @@ TEXTS.update({
     "a11y_method": (
         "Vi har granskat verktyget själva. Den senaste bedömningen gjordes den **{date}** med en automatisk "
         "granskning med axe-core (WCAG 2.1 A och AA) av varje sida i webbläsaren Chromium, en kontroll av "
-        "kontrasten i de färger som faktiskt visas, och en manuell kontroll av att menyns urval och diagrammens "
-        "val mellan Diagram och Tabell och nedladdning går att nå och använda med enbart tangentbord (Tab, Skift+Tab, Enter "
-        "och piltangenter) med synligt fokus. Granskningen upprepas automatiskt i verktygets testsvit "
+        "kontrasten i de färger som faktiskt visas, och en manuell kontroll av att menyns urval, diagrammens "
+        "val mellan Diagram och Tabell och nedladdning och sidornas avsnittsflikar (Delprojekt, Jämför kommuner) går "
+        "att nå och använda med enbart tangentbord (Tab, Skift+Tab, Enter och piltangenter) med synligt fokus. Granskningen upprepas automatiskt i verktygets testsvit "
         "(`tests/e2e/test_accessibility.py`).",
         "We assessed the tool ourselves. The latest assessment was made on **{date}**: an automated audit with "
         "axe-core (WCAG 2.1 A and AA) of every page in the Chromium browser, a check of the contrast of the colours "
-        "actually shown, and a manual check that the menu's selection and the choice between Charts and Tables and "
-        "downloads can be reached and used with the keyboard alone (Tab, Shift+Tab, Enter and arrow keys) with visible "
-        "focus. The audit is repeated automatically in the tool's test suite (`tests/e2e/test_accessibility.py`)."),
+        "actually shown, and a manual check that the menu's selection, the choice between Charts and Tables and "
+        "downloads and the pages' section tabs (Sub-projects, Compare municipalities) can be reached and used with "
+        "the keyboard alone (Tab, Shift+Tab, Enter and arrow keys) with visible focus. The audit is repeated automatically in the tool's test suite (`tests/e2e/test_accessibility.py`)."),
     "a11y_updated": ("Redogörelsen uppdaterades senast den {date}.", "This statement was last updated on {date}."),
 })
 

@@ -182,3 +182,17 @@ def test_keyboard_alone_reaches_and_operates_filters_and_the_view_switch(page: P
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".csv")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.e2e
+def test_keyboard_alone_opens_a_pages_sections(page: Page, a11y_url: str) -> None:
+    """Delprojekt's sections are tabs: Tab reaches the open one with visible focus, an arrow key opens the next."""
+    _load(page, a11y_url + "/delprojekt")
+    tab = _tab_to(page, lambda f: f["role"] == "tab")
+    assert tab["label"] == "Alla delprojekt" and tab["ring"], tab
+    page.keyboard.press("ArrowRight")
+    a11y.settle(page)
+    expect(page.get_by_role("tab", name="Ett delprojekts resultat")).to_have_attribute("aria-selected", "true",
+                                                                                       timeout=TIMEOUT_MS)
+    expect(page.locator(".st-key-dp_projekt")).to_be_visible(timeout=TIMEOUT_MS)
+    assert page.locator("[data-testid='stException']").count() == 0
