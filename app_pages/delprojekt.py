@@ -156,26 +156,24 @@ def one_project() -> None:
                       f"{pid}-{measure}")
 
                 def details() -> None:
-                    """The verdict, the three fact boxes and the schools used: text only, replayed on reruns."""
+                    """The verdict, the three fact boxes and the schools used: text only, replayed on reruns.
+
+                    Each box is one bordered column with one text (heading, text and note together):
+                    every element costs a rerun the same, replayed or not (docs/performance.md).
+                    """
                     st.markdown(sp.verdict(row, lang))
-                    left, middle, right = st.columns([4, 3, 3])
-                    with left.container(border=True):
-                        st.markdown(f"**{t('dp_h_counts', lang)}**")
-                        st.markdown(sp.counts_text(row, lang))
-                        st.markdown(row["jamforelse_text_en" if lang == "en" else "jamforelse_text"])
-                        st.caption(t("dp_whole_school", lang))
-                    with middle.container(border=True):
-                        st.markdown(f"**{t('dp_h_pretrend', lang)}**")
-                        st.markdown(sp.pretrend_text(row, lang))
-                    with right.container(border=True):
-                        st.markdown(f"**{t('dp_h_evidence', lang)}**")
-                        st.markdown(sp.evidence_text(row, lang))
+                    left, middle, right = st.columns([4, 3, 3], border=True)
+                    comparison = row["jamforelse_text_en" if lang == "en" else "jamforelse_text"]
+                    left.markdown(f"**{t('dp_h_counts', lang)}**\n\n{sp.counts_text(row, lang)}\n\n{comparison}"
+                                  f"\n\n:small[{t('dp_whole_school', lang)}]")
+                    middle.markdown(f"**{t('dp_h_pretrend', lang)}**\n\n{sp.pretrend_text(row, lang)}")
+                    right.markdown(f"**{t('dp_h_evidence', lang)}**\n\n{sp.evidence_text(row, lang)}")
                     used = tuple(result.schools_used["skolenhetskod"].unique())
                     project_schools, comparison_schools = sp.school_lists(
                         result, measure, cache.call(queries.school_names, database, used))
                     with st.expander(t("dp_schools_used", lang, measure=sp.measure_name(row, lang).lower())):
-                        st.markdown(f"**{t('dp_schools_project', lang)}:** {', '.join(project_schools)}")
-                        st.markdown(f"**{t('dp_schools_comparison', lang)}:** {', '.join(comparison_schools)}")
+                        st.markdown(f"**{t('dp_schools_project', lang)}:** {', '.join(project_schools)}\n\n"
+                                    f"**{t('dp_schools_comparison', lang)}:** {', '.join(comparison_schools)}")
 
                 cache.replay((FILE, lang, "details", pid, measure), details)
         with st.expander(t("dp_rules", lang)):
