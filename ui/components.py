@@ -328,7 +328,8 @@ def _selectable(drawn: Hashable, figure: dict) -> go.Figure:
     return cache.keyed(("selectable", drawn), lambda: _Validated(readable(figure)))
 
 
-#: Print stylesheet: A4 landscape, only the page's content (no menus, view switch, buttons or downloads),
+#: Print stylesheet: A4 landscape, only the page's content (no menus, view switch, buttons or downloads;
+#: of a page's section tabs only the open one, which names what is printed),
 #: and the app's fixed-height scroll box opened up so every chart reaches the paper.
 PRINT_CSS = """
 <style>
@@ -339,7 +340,8 @@ PRINT_CSS = """
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stSkipToContent"], [data-testid="stTopNav"], [data-testid="stBottom"],
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stHeaderActionElements"], .st-key-visa,
-  [data-testid="stSidebarResizeHandle"], .modebar-container, .st-key-pres_nav {
+  [data-testid="stSidebarResizeHandle"], .modebar-container, .st-key-pres_nav,
+  [class*="st-key-tabs_"] [role="tab"][aria-selected="false"] {
     display: none !important;
   }
   [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],

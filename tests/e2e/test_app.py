@@ -74,6 +74,10 @@ def test_delprojekt_sections_open_by_tab_and_keep_the_lists_filter(page: Page, a
     _tab(page, "Resultat per insatstyp").click()
     expect(page.locator(".st-key-dp_typmatt")).to_be_visible(timeout=TIMEOUT_MS)
     page.wait_for_function("() => location.search.includes('avsnitt=insatser')", timeout=TIMEOUT_MS)
+    page.emulate_media(media="print")  # on paper only the open section's tab names what is printed
+    expect(_tab(page, "Alla delprojekt")).to_be_hidden()
+    expect(_tab(page, "Resultat per insatstyp")).to_be_visible()
+    page.emulate_media(media="screen")
     _tab(page, "Alla delprojekt").click()
     expect(page.locator(".st-key-dp_insats")).to_contain_text("Mentorskap", timeout=TIMEOUT_MS)
     assert page.locator("[data-testid='stException']").count() == 0
