@@ -200,7 +200,7 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
     `on_select` is set.
 
     `table` is the already formatted, user-facing table (see exports.display_table); the
-    downloads contain exactly it, with title, summary, source and legend as leading lines.
+    downloads contain exactly it, with title, summary, note, source and legend as leading lines.
     `replay` names the data the visual was built from (see ui.cache.key; with the language it
     decides everything drawn): when given, the chart or table and the text are drawn once and
     replayed on later reruns instead of being serialised again. The summary sentence, the
@@ -225,7 +225,8 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
             st.dataframe(table, hide_index=True, width="stretch", lazy=False)
             text()
         _draw(drawn, "table", table_part)
-        lines = [title, summary, source, legend(language, markers)]  # the files' leading lines
+        # the files' leading lines: what the page says around the table, how to read it included
+        lines = [title, summary, *([note] if note else []), source, legend(language, markers)]
         stem = file_stem or key
         c1, c2, _ = st.columns([1, 1, 2])
         # Files are built only when clicked (callables), not on every rerun of the page; a click

@@ -1,8 +1,11 @@
 # Browser test of the app shell: the README's start path shows the overview with its chart in
-# the system Chromium, with the demo notice, at both screen sizes, and no page error.
-"""End-to-end: app shell and Översikt."""
+# the system Chromium, with the demo notice, at both screen sizes, and no page error; a page's
+# section tabs (Delprojekt, Jämför) open by click; a download carries the visual's note.
+"""End-to-end: app shell, Översikt, section tabs and downloads."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -95,3 +98,15 @@ def test_jamfor_similar_kommuner_button_opens_them_side_by_side(page: Page, app_
     page.wait_for_function("() => location.search.includes('jamfor=1441%2C') || "
                            "location.search.includes('jamfor=1441,')", timeout=TIMEOUT_MS)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.e2e
+def test_a_download_carries_the_note_on_how_to_read_it(page: Page, app_url: str) -> None:
+    """The forest plot's table downloaded as CSV starts with its title, summary and note (the pooling method)."""
+    open_page(page, app_url + "/delprojekt?avsnitt=insatser&visa=tabell")
+    button = page.get_by_role("button", name="Ladda ner CSV")
+    expect(button).to_have_count(1, timeout=TIMEOUT_MS)
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        button.click()
+    head = Path(info.value.path()).read_text(encoding="utf-8-sig").split("\n\n")[0]
+    assert head.startswith("Total frånvaro: effekt per insatstyp") and "slumpeffektmodell" in head, head
