@@ -196,7 +196,7 @@ def per_type() -> None:
 
 
 SECTIONS = {"lista": all_projects, "projekt": one_project, "insatser": per_type}
-section, box = components.sections("avsnitt", {"lista": t("dp_h_list", lang), "projekt": t("dp_h_project", lang),
+section, box = components.sections("dp", {"lista": t("dp_h_list", lang), "projekt": t("dp_h_project", lang),
                                                "insatser": t("dp_h_types", lang)}, lang, _linked_section)
 with box:
     SECTIONS[section]()

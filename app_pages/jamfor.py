@@ -37,7 +37,7 @@ def _show(v: Visual, replay: object, note: str = "") -> None:
 def _set_picks(codes: list[str]) -> None:
     """The similar kommuner's button: put them side by side and open that section to show them."""
     st.session_state["jf_picks"] = codes
-    st.session_state[components.section_key("avsnitt")] = "sida"
+    st.session_state[components.section_key("jf")] = "sida"
 
 
 base = cache.call(cv.base_frames, database)
@@ -97,7 +97,7 @@ def _linked_section() -> str:
     return "liknande" if "lik" in st.query_params and "jamfor" not in st.query_params else "sida"
 
 
-def side_by_side() -> tuple[list[str], str]:
+def side_by_side() -> None:
     """Up to four kommuner, one panel each, on one y axis with the region's line."""
     row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
     chosen = row.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selections=cv.MAX_PICKS,
@@ -107,18 +107,17 @@ def side_by_side() -> tuple[list[str], str]:
         _show(*_built(cv.small_multiples, chosen, shown, lang, _order(chosen)))
     else:
         st.info(t("jf_pick_some", lang), icon=":material/compare_arrows:")
-    return chosen, shown
 
 
 def _order(chosen: list[str]) -> tuple:
     """One colour per kommun on the whole page, whichever section shows it."""
-    ref = st.session_state["jf_lik"] if st.session_state.get("jf_lik") in options else default_ref
+    ref = st.session_state["jf_lik"]
     nearest, nearest_key = _built(cv.similar, ref)
     similar_ids = cache.keyed((nearest_key, "ids"), lambda: nearest[0]["id"].tolist()[1:])  # not pandas every rerun
     return cv.colour_order(sel, [*chosen, ref, *similar_ids])
 
 
-def similar_kommuner() -> str:
+def similar_kommuner() -> None:
     """The kommuner most like one kommun by the stated rule, and their trend in the chosen measure."""
     ref = st.selectbox(t("jf_ref", lang), options, key="jf_lik", format_func=lambda k: names.get(k, k),
                        width=components.PICKER_WIDTH)
@@ -132,18 +131,13 @@ def similar_kommuner() -> str:
         st.button(t("jf_use_similar", lang, name=names.get(ref, ref)), on_click=_set_picks, args=(wanted,),
                   icon=":material/compare_arrows:", disabled=list(picks) == wanted)
         _show(*_built(cv.similar_trend, ref, similar, _pick_measure(st), lang, order))
-    return ref
 
 
-section, box = components.sections("avsnitt", {"sida": t("jf_h_side", lang), "liknande": t("jf_h_similar", lang)},
+section, box = components.sections("jf", {"sida": t("jf_h_side", lang), "liknande": t("jf_h_similar", lang)},
                                    lang, _linked_section)
 with box:
-    if section == "sida":
-        picks, measure = side_by_side()
-        ref = st.session_state["jf_lik"]
-    else:
-        ref = similar_kommuner()
-        measure = st.session_state["jf_matt"]
+    (side_by_side if section == "sida" else similar_kommuner)()
+picks, measure, ref = st.session_state["jf_picks"], st.session_state["jf_matt"], st.session_state["jf_lik"]
 
 # widgets -> URL, so the address shares exactly this view
 for key, value, default in (("jamfor", ",".join(picks), ""), ("jmatt", measure, cv.DEFAULT_MEASURE),

@@ -99,13 +99,13 @@ def tables(at) -> list:
     return out
 
 
-def open_section(at, param: str, code: str):
-    """Open a page's section (ui.components.sections, e.g. Delprojekt's `avsnitt`) and rerun.
+def open_section(at, page: str, code: str):
+    """Open a page's section (ui.components.sections; `page` is its name there: dp, jf) and rerun.
 
     Why through the kept code: AppTest cannot click a tab; the browser tests click the real one.
     """
     from ui.components import section_key
 
-    at.session_state[section_key(param)] = code
+    at.session_state[section_key(page)] = code
     at.run()
     return at

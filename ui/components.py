@@ -150,17 +150,22 @@ def tables_shown() -> bool:
     return st.session_state.get(_CHOSEN) == "tabell"
 
 
-def section_key(param: str) -> str:
-    """Where `sections` keeps the open section's code for the session (tests open a section there)."""
-    return f"_avsnitt_{param}"
+#: The link parameter naming a page's open section (`sections`), the same on every page.
+SECTION_PARAM = "avsnitt"
 
 
-def sections(param: str, labels: dict[str, str], language: str,
+def section_key(page: str) -> str:
+    """Where `sections` keeps a page's open section for the session (tests open a section there)."""
+    return f"_avsnitt_{page}"
+
+
+def sections(page: str, labels: dict[str, str], language: str,
              inferred: Callable[[], str] | None = None) -> tuple[str, Any]:
     """A page's sections as tabs of which only the open one is drawn; returns its code and container.
 
-    `labels` maps each section's code (its value in the link, `param=`) to its tab label, the
-    first being the default. `inferred()` says which section a link without `param=` opens, so an
+    `page` names the page (its widget prefix), so each page keeps its own choice for the session.
+    `labels` maps each section's code (its value in the link, `avsnitt=`) to its tab label, the
+    first being the default. `inferred()` says which section a link without `avsnitt=` opens, so an
     old link such as Delprojekt's `projekt=PI-001` still opens the section it was made for; the
     parameter is written to the link only when it differs from that.
 
@@ -171,19 +176,19 @@ def sections(param: str, labels: dict[str, str], language: str,
     switch and a link stays valid in both languages.
     """
     codes = list(labels)
-    chosen = section_key(param)
+    chosen = section_key(page)
     default = inferred() if inferred else codes[0]
     if st.session_state.get(chosen) not in codes:
-        raw = st.query_params.get(param)
+        raw = st.query_params.get(SECTION_PARAM)
         if raw is not None and raw not in codes:
-            url_notice(param, raw, language)
+            url_notice(SECTION_PARAM, raw, language)
         st.session_state[chosen] = raw if raw in codes else default
     code = st.session_state[chosen]
-    key = f"tabs_{param}"
+    key = f"tabs_{page}"
     by_label = {label: c for c, label in labels.items()}
     st.session_state[key] = labels[code]
     containers = st.tabs(list(labels.values()), key=key, on_change=_open_section, args=(key, chosen, by_label))
-    url_write(param, code, default)
+    url_write(SECTION_PARAM, code, default)
     return code, containers[codes.index(code)]
 
 

@@ -83,6 +83,16 @@ def test_delprojekt_sections_open_by_tab_and_keep_the_lists_filter(page: Page, a
     page.emulate_media(media="screen")
     _tab(page, "Alla delprojekt").click()
     expect(page.locator(".st-key-dp_insats")).to_contain_text("Mentorskap", timeout=TIMEOUT_MS)
+    _tab(page, "Ett delprojekts resultat").click()
+    expect(page.locator(".st-key-dp_projekt")).to_be_visible(timeout=TIMEOUT_MS)
+    # another page's sections are its own: Jämför opens its first, with no notice about the link,
+    # and back on Delprojekt its open section is the one left
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Jämför kommuner").click()
+    expect(_tab(page, "Sida vid sida")).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
+    expect(page.get_by_text("ersatts med standardval", exact=False)).to_have_count(0)
+    sidebar.get_by_text("Delprojekt").click()
+    expect(_tab(page, "Ett delprojekts resultat")).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
     assert page.locator("[data-testid='stException']").count() == 0
     assert not errors, errors
 

@@ -72,13 +72,13 @@ def test_page_renders_the_list_map_and_rules(app_test, demo) -> None:
 
     assert kinds() == {"bar", "choropleth"}  # the timeline and the map; only the open section is drawn
     assert "pagar" not in " ".join(table_with(at, "Id")["Status"])
-    open_section(at, "avsnitt", "projekt")
+    open_section(at, "dp", "projekt")
     assert not at.exception and not at.metric  # the list's tiles are gone with its section
     assert at.selectbox(key="dp_projekt").value == sql_ids(demo)[0]
     assert "scatter" in kinds()  # the effects and the before/after chart
     assert "**starkt underlag**" in " ".join(m.value for m in at.markdown)  # the rules are on the page
     assert "jämförelseskolor" in " ".join(m.value for m in at.markdown)
-    open_section(at, "avsnitt", "insatser")
+    open_section(at, "dp", "insatser")
     assert not at.exception
     assert at.selectbox(key="dp_typmatt").value == "franvaro_pct"
     assert "slumpeffektmodell" in " ".join(m.value for m in at.markdown)  # the pooling method, the forest's note
@@ -92,13 +92,13 @@ def test_sections_keep_the_lists_filters_and_follow_links(app_test, demo) -> Non
     shown = listed(at)
     assert shown == sql_ids(demo, "k.forbund_id = 'GR' AND p.projekt_id IN (SELECT projekt_id FROM "
                                   "subproject_intervention WHERE code = 'mentorskap')") and shown
-    open_section(at, "avsnitt", "projekt")
+    open_section(at, "dp", "projekt")
     assert at.selectbox(key="dp_projekt").options == [
         at.selectbox(key="dp_projekt").format_func(p) for p in shown]
     assert at.query_params["insats"] == "mentorskap"  # a link from here keeps the list's filter
     pid = shown[-1]
     at.selectbox(key="dp_projekt").set_value(pid).run()
-    open_section(at, "avsnitt", "lista")
+    open_section(at, "dp", "lista")
     assert at.multiselect(key="dp_insats").value == ["mentorskap"] and listed(at) == shown
     assert at.query_params["avsnitt"] == "lista" and at.query_params["projekt"] == pid  # the link says which
 
@@ -229,10 +229,10 @@ def test_english(app_test, demo) -> None:
     assert at.tabs[1].label == "One sub-project's outcome"
     effects = table_with(at, "Effect (percentage points)")
     assert "Total absence" in effects["Measure"].tolist()
-    open_section(at, "avsnitt", "lista")
+    open_section(at, "dp", "lista")
     table = table_with(at, "Id")
     assert set(table["Status"]) <= {"planned", "running", "finished"}
-    open_section(at, "avsnitt", "insatser")
+    open_section(at, "dp", "insatser")
     text = " ".join(m.value for m in at.markdown)
     assert "percentage points" in text and "procentenheter" not in text
     assert "random-effects" in text and "slumpeffektmodell" not in text

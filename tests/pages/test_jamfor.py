@@ -37,9 +37,9 @@ def visible_text(at) -> str:
 
 def both_sections(at) -> str:
     """What a user reads in Sida vid sida and in Liknande kommuner (only the open section is drawn)."""
-    open_section(at, "avsnitt", "sida")
+    open_section(at, "jf", "sida")
     text = visible_text(at)
-    open_section(at, "avsnitt", "liknande")
+    open_section(at, "jf", "liknande")
     return text + "\n" + visible_text(at)
 
 
@@ -71,7 +71,7 @@ def test_picks_default_to_the_sidebar_and_match_sql(app_test, demo) -> None:
     assert ale["y"] == pytest.approx(elig(demo, "1440")["behorig_yrk"].tolist())
     assert [t["name"] for t in side["data"]].count("Hela Plug Innan-regionen") == 2
     assert [tab.label for tab in at.tabs] == ["Sida vid sida", "Liknande kommuner"] and len(charts(at)) == 1
-    open_section(at, "avsnitt", "liknande")
+    open_section(at, "jf", "liknande")
     assert at.selectbox(key="jf_lik").value == "1440"
     assert at.selectbox(key="jf_matt").value == "behorig_yrk"  # the measure is kept across the sections
     similar, trend = charts(at)
@@ -128,7 +128,7 @@ def test_bad_link_values_fall_back_with_notice(app_test) -> None:
     assert "jamfor=9999" in warning and "jmatt=nope" in warning and "lik=0000" in warning
     assert at.multiselect(key="jf_picks").value == ["1440"]
     assert at.selectbox(key="jf_matt").value == "behorig_yrk"
-    open_section(at, "avsnitt", "liknande")
+    open_section(at, "jf", "liknande")
     assert at.selectbox(key="jf_lik").value == "1440"
 
 
@@ -136,7 +136,7 @@ def test_no_picks_shows_how_to_start(app_test) -> None:
     at = app_test(PAGE)
     assert not at.exception
     assert any("Välj en eller flera kommuner" in i.value for i in at.info) and not charts(at)
-    open_section(at, "avsnitt", "liknande")
+    open_section(at, "jf", "liknande")
     assert len(charts(at)) == 2  # the similar kommuner still show (for the first kommun)
 
 
@@ -159,7 +159,7 @@ def test_gender_years_and_similar_button(app_test, demo) -> None:
     sql = sql[(sql["lasar"] >= "2016/17") & (sql["lasar"] <= "2020/21")]
     assert side["data"][0]["x"] == sql["lasar"].tolist()
     assert side["data"][0]["y"] == pytest.approx(sql["behorig_yrk"].tolist())
-    open_section(at, "avsnitt", "liknande")
+    open_section(at, "jf", "liknande")
     similar = charts(at)[0]["data"][0]["y"]
     at.button[0].click().run()  # shows them side by side: that section opens
     assert not at.exception
@@ -175,7 +175,7 @@ def test_english(app_test, demo) -> None:
     assert at.title[0].value == "Compare municipalities"
     assert all(c["layout"]["separators"] == ".," for c in charts(at))
     assert "Område" not in " ".join(c for d in tables(at) for c in d.columns)
-    open_section(at, "avsnitt", "liknande")
+    open_section(at, "jf", "liknande")
     assert all(c["layout"]["separators"] == ".," for c in charts(at))
     assert "Distance" in " ".join(c for d in tables(at) for c in d.columns)
     assert any("standardised Euclidean distance" in m.value for m in at.markdown)
