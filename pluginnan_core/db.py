@@ -442,6 +442,7 @@ class Database:
         self.identity = FileIdentity.of(self.path)
         self._con = _attach(self.path, SNAPSHOT_CONFIG)
         self._lock = threading.Lock()
+        self._running = 0  # queries under way (release_memory waits for none)
         self.meta: dict[str, str] = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
 
     @property
@@ -461,27 +462,52 @@ class Database:
         except FileNotFoundError:
             return False
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A fresh cursor for one query (thread-safe), counted while it runs."""
         with self._lock:
             cur = self._con.cursor()
-        cur.execute("USE pluginnan")
-        return cur
+            self._running += 1
+        try:
+            cur.execute("USE pluginnan")
+            yield cur
+        finally:
+            cur.close()
+            with self._lock:
+                self._running -= 1
 
     def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
         """Run parameterised SQL and return a DataFrame (a fresh cursor per call: thread-safe)."""
-        cur = self._cursor()
-        try:
+        with self._cursor() as cur:
             return cur.execute(sql, params or []).df()
-        finally:
-            cur.close()
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
-        cur = self._cursor()
-        try:
+        with self._cursor() as cur:
             rows = cur.execute(sql, params or []).fetchall()
             return rows[0][0] if rows else None
-        finally:
-            cur.close()
+
+    def release_memory(self) -> bool:
+        """Drop DuckDB's copies of the file's blocks, unless a query is running (then False).
+
+        Why: DuckDB keeps every block it has read until its memory limit, ~21 MiB of this server's
+        ~300 MiB at national scale after every page has been opened, although the pages' results are
+        cached above it (ui/cache) and the operating system's file cache holds the same bytes. The
+        server calls this once it has been quiet for a while (ui/memory); a query after it reads its
+        blocks again from the file cache, measured no slower (docs/performance.md). How: a memory
+        limit of 0 makes DuckDB evict every table block (it then refuses the limit, as the primary
+        keys' index blocks stay, <1 MiB), and the usual limit is set straight back; no query can
+        start in between (the lock hands out cursors).
+        """
+        with self._lock:
+            if self._running:
+                return False
+            try:
+                self._con.execute("SET memory_limit = '0B'")
+            except duckdb.OutOfMemoryException:  # index blocks stay (<1 MiB); the table blocks went
+                pass
+            finally:
+                self._con.execute("SET memory_limit = ?", [SNAPSHOT_CONFIG["memory_limit"]])
+            return True
 
     def close(self) -> None:
         self._con.close()
@@ -503,3 +529,10 @@ class DatabaseHolder:
             if self._db is None or not self._db.is_current():
                 self._db = Database(self.path)  # the old snapshot closes when unreferenced
             return self._db
+
+    def release_memory(self) -> None:
+        """`Database.release_memory` on the snapshot in use, if one is open (none is opened for it)."""
+        with self._lock:
+            db = self._db
+        if db is not None:
+            db.release_memory()

@@ -134,3 +134,39 @@ def test_threshold_columns_are_added_once_with_a_comment_and_checked(tmp_path: P
     assert list(snapshot.query("DESCRIBE absence_threshold")["column_name"]) == [
         "skolenhetskod", "manad", "grupp", "troskel_pct", "antal_over"]
     snapshot.close()
+
+
+def _block_bytes(snapshot: db.Database) -> int:
+    return int(snapshot.scalar("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() "
+                               "WHERE tag = 'BASE_TABLE'"))
+
+
+def test_release_memory_drops_read_blocks_and_answers_stay_the_same(demo_db: Path) -> None:
+    snapshot = db.Database(demo_db)
+    sql = "SELECT grupp, sum(franvaro_min) AS m, count(*) AS n FROM absence_month GROUP BY 1 ORDER BY 1"
+    before = snapshot.query(sql)
+    assert _block_bytes(snapshot) > 0  # the scan left the table's blocks in DuckDB
+    assert snapshot.release_memory()
+    assert _block_bytes(snapshot) == 0
+    assert snapshot.scalar("SELECT current_setting('memory_limit')") == \
+        db.Database(demo_db).scalar("SELECT current_setting('memory_limit')")  # the usual limit is back
+    assert snapshot.query(sql).equals(before)  # read again from the file
+
+
+def test_release_memory_waits_for_a_running_query(demo_db: Path) -> None:
+    snapshot = db.Database(demo_db)
+    snapshot.query("SELECT sum(franvaro_min) FROM absence_month")
+    with snapshot._cursor() as cur:  # a query under way in another session
+        assert not snapshot.release_memory()
+        assert cur.execute("SELECT count(*) FROM absence_month").fetchone()[0] > 0
+    assert _block_bytes(snapshot) > 0
+    assert snapshot.release_memory()
+
+
+def test_holder_releases_only_an_open_snapshot(tmp_path: Path) -> None:
+    holder = db.DatabaseHolder(_new_db(tmp_path / "a.duckdb"))
+    holder.release_memory()  # nothing open: nothing opened for it
+    assert holder._db is None
+    holder.current().scalar("SELECT count(*) FROM school")
+    holder.release_memory()
+    assert _block_bytes(holder.current()) == 0

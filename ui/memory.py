@@ -15,7 +15,9 @@ allocators (measured with benchmarks/run.py and docs/performance.md):
   thread calls `malloc_trim(0)` once the server has been quiet for a moment after a run
   (`TRIM_AFTER_S`), which hands back free pages inside the heap (0.6-5.5 ms per call measured, off the
   script threads): the server's RSS after every page went from 307-328 to 306-307 MiB over
-  repeated runs. A fixed mmap threshold as well measured no lower (308-310), so it is not set.
+  repeated runs. A fixed mmap threshold as well measured no lower (308-310), so it is not set;
+- after a minute of quiet, what registered with `when_quiet` is released first: DuckDB's
+  copies of the database file's blocks (~21 MiB at national scale, `Database.release_memory`).
 """
 
 from __future__ import annotations
@@ -29,11 +31,23 @@ import pyarrow as pa
 
 _M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 #: Seconds without a new run after which freed memory is trimmed; again after the longer waits,
-#: for a run that went on after the first trim (a page's first run takes up to ~3 s nationally).
-TRIM_AFTER_S: tuple[float, ...] = (1.0, 10.0)
+#: for a run that went on after the first trim (a page's first run takes up to ~3 s nationally),
+#: and after a minute, when what registered with `when_quiet` is released first. Why a minute for
+#: that: a new selection right after the release reads DuckDB's blocks again (+0.06-0.16 s
+#: measured), which a user reading a chart between clicks should not pay.
+TRIM_AFTER_S: tuple[float, ...] = (1.0, 10.0, 60.0)
 
 _tuned = False
 _activity = threading.Event()
+#: Called, before the trim, once the server has been quiet for the longest of `TRIM_AFTER_S`:
+#: memory that is cheap to fill again (the database snapshot's copies of file blocks, ui/state).
+_releases: list[Callable[[], object]] = []
+
+
+def when_quiet(release: Callable[[], object]) -> None:
+    """Have `release()` called each time the server has been quiet for the longest wait."""
+    if release not in _releases:
+        _releases.append(release)
 
 
 def tune() -> None:
@@ -58,10 +72,11 @@ def tune() -> None:
 
 
 def trim_when_quiet(trim: Callable[[int], object], waits: Sequence[float] = TRIM_AFTER_S,
-                    rounds: int | None = None, activity: threading.Event = _activity) -> None:
+                    rounds: int | None = None, activity: threading.Event = _activity,
+                    releases: Sequence[Callable[[], object]] = _releases) -> None:
     """Call `trim(0)` after each of `waits` seconds without a new run (`activity` set), forever
-    (or `rounds` times the whole sequence, for tests). A run that starts meanwhile begins the
-    sequence again."""
+    (or `rounds` times the whole sequence, for tests); after the last wait, each of `releases`
+    first. A run that starts meanwhile begins the sequence again."""
     done = 0
     while rounds is None or done < rounds:
         activity.wait()
@@ -72,6 +87,9 @@ def trim_when_quiet(trim: Callable[[int], object], waits: Sequence[float] = TRIM
                 activity.clear()
                 step = 0
                 continue
+            if step == len(waits) - 1:
+                for release in list(releases):
+                    release()
             trim(0)
             step += 1
         done += 1

@@ -23,7 +23,7 @@ from pluginnan_core import db as core_db
 from pluginnan_core import queries, urlstate
 from pluginnan_core.i18n import DEFAULT_LANG, LANGS, t
 from pluginnan_core.views import absence
-from ui import cache
+from ui import cache, memory
 
 GROUPS = urlstate.GROUPS
 _LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
@@ -56,6 +56,7 @@ def _holder(path: str) -> core_db.DatabaseHolder:
         holder = _HOLDERS.get(path)
         if holder is None:
             holder = _HOLDERS[path] = core_db.DatabaseHolder(Path(path))
+            memory.when_quiet(holder.release_memory)  # a quiet server drops DuckDB's copies of blocks
         return holder
 
 

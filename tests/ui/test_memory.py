@@ -1,6 +1,7 @@
 # Tests for ui/memory.py: the allocator settings and the thread that hands freed memory back.
 """What matters: tune() is safe to call on every run, and freed memory is trimmed after a burst
-of runs (twice: soon, and later for a run that went on) and again after a later run."""
+of runs (twice: soon, and later for a run that went on) and again after a later run; what asked
+to be released when quiet is released before the later trim only."""
 
 from __future__ import annotations
 
@@ -29,7 +30,11 @@ def test_trim_follows_each_burst_of_runs() -> None:
         done.release()
         return 1
 
-    worker = threading.Thread(target=memory.trim_when_quiet, args=(trim, (0.01, 0.02), 2, activity), daemon=True)
+    def release() -> None:
+        calls.append(-1)
+
+    worker = threading.Thread(target=memory.trim_when_quiet, args=(trim, (0.01, 0.02), 2, activity, [release]),
+                              daemon=True)
     worker.start()
     assert not done.acquire(timeout=0.2)  # no run yet: nothing to trim
     activity.set()  # a run started
@@ -37,4 +42,23 @@ def test_trim_follows_each_burst_of_runs() -> None:
     activity.set()  # a later run: trimmed again after it
     worker.join(30)
     assert not worker.is_alive()
-    assert calls == [0, 0, 0, 0]
+    assert calls == [0, -1, 0, 0, -1, 0]  # released before the second trim of each burst
+
+
+def test_when_quiet_registers_a_release_once() -> None:
+    def release() -> None:
+        pass
+
+    memory.when_quiet(release)
+    memory.when_quiet(release)
+    try:
+        assert memory._releases.count(release) == 1
+    finally:
+        memory._releases.remove(release)
+
+
+def test_the_database_holder_is_released_when_quiet(demo_db) -> None:
+    from ui import state
+
+    holder = state._holder(str(demo_db))
+    assert holder.release_memory in memory._releases  # DuckDB's blocks go when the server is quiet
