@@ -1,5 +1,6 @@
-# Frånvaro: monthly absence trend, share of pupils above a threshold (URL `grans=`), school years
-# compared, a school × month heatmap for one kommun and an early-warning list of schools.
+# Frånvaro: monthly absence trend, share of pupils above a threshold (URL `grans=`) and school years
+# compared; as a second section (`avsnitt=skolor`), a school × month heatmap for one kommun and an
+# early-warning list of schools.
 """Absence page: thin; everything shown is built in pluginnan_core.views.absence."""
 
 import streamlit as st
@@ -33,30 +34,42 @@ if not ctx.years:
     st.caption(SOURCE)
     st.stop()
 
-st.subheader(t("abs_h_trend", lang))
-show(absence.trend)
 
-st.subheader(t("abs_h_threshold", lang))
-grans = state.threshold_choice(cache.call(queries.thresholds, database), lang, st.radio, horizontal=True)
-if grans is not None:
-    show(absence.threshold_trend, int(grans))
 
-st.subheader(t("abs_h_season", lang))
-show(absence.seasonality)
+def over_time() -> None:
+    """The selection as one series: the monthly trend, pupils over a threshold, the years compared."""
+    st.subheader(t("abs_h_trend", lang))
+    show(absence.trend)
+    st.subheader(t("abs_h_threshold", lang))
+    grans = state.threshold_choice(cache.call(queries.thresholds, database), lang, st.radio, horizontal=True)
+    if grans is not None:
+        show(absence.threshold_trend, int(grans))
+    st.subheader(t("abs_h_season", lang))
+    show(absence.seasonality)
 
-kommuner = cache.call(absence.heatmap_kommuner, database, sel)
-if kommuner:
-    st.subheader(t("abs_h_schools", lang))
-    names = cache.call(queries.kommun_names, database)
-    if st.session_state.get("p_heat_kommun") not in kommuner:
-        st.session_state["p_heat_kommun"] = kommuner[0]
-    if st.session_state.get("p_heat_year") not in ctx.years:
-        st.session_state["p_heat_year"] = ctx.years[-1]
-    pickers = st.container(horizontal=True)  # one block for the row: each block costs every rerun
-    kommun = pickers.selectbox(t("abs_heat_kommun", lang), kommuner, key="p_heat_kommun",
-                               format_func=lambda k: names.get(k, k), width=320)
-    lasar = pickers.selectbox(t("abs_heat_year", lang), ctx.years, key="p_heat_year", width=220)
-    show(absence.heatmap, str(kommun), str(lasar), note=t("abs_heat_legend", lang, m=min_pupils()))
 
-st.subheader(t("abs_h_warning", lang))
-show(absence.early_warning, note=absence.early_warning_note(lang))
+def schools() -> None:
+    """School by school: one kommun's schools per month, and where absence is rising."""
+    kommuner = cache.call(absence.heatmap_kommuner, database, sel)
+    if kommuner:
+        st.subheader(t("abs_h_schools", lang))
+        names = cache.call(queries.kommun_names, database)
+        if st.session_state.get("p_heat_kommun") not in kommuner:
+            st.session_state["p_heat_kommun"] = kommuner[0]
+        if st.session_state.get("p_heat_year") not in ctx.years:
+            st.session_state["p_heat_year"] = ctx.years[-1]
+        pickers = st.container(horizontal=True)  # one block for the row: each block costs every rerun
+        kommun = pickers.selectbox(t("abs_heat_kommun", lang), kommuner, key="p_heat_kommun",
+                                   format_func=lambda k: names.get(k, k), width=320)
+        lasar = pickers.selectbox(t("abs_heat_year", lang), ctx.years, key="p_heat_year", width=220)
+        show(absence.heatmap, str(kommun), str(lasar), note=t("abs_heat_legend", lang, m=min_pupils()))
+    st.subheader(t("abs_h_warning", lang))
+    show(absence.early_warning, note=absence.early_warning_note(lang))
+
+
+# Two sections, only the open one drawn (components.sections): the selection over time, and the
+# schools one by one, which coordinators follow up and a meeting on the trend does not need.
+SECTIONS = {"tid": over_time, "skolor": schools}
+section, box = components.sections("fr", {"tid": t("abs_sec_time", lang), "skolor": t("abs_sec_schools", lang)}, lang)
+with box:
+    SECTIONS[section]()

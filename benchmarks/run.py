@@ -61,7 +61,7 @@ IMPORT_ROWS = 1_000_000
 #: its reruns. Delprojekt's project is one with an estimate (the first in the list has none at
 #: national scale), so its charts, measure picker and fact boxes are all drawn.
 SECTIONS = {"app_pages/delprojekt.py": ("avsnitt=projekt&projekt=PI-003", "avsnitt=insatser"),
-            "app_pages/jamfor.py": ("avsnitt=liknande",)}
+            "app_pages/jamfor.py": ("avsnitt=liknande",), "app_pages/franvaro.py": ("avsnitt=skolor",)}
 
 
 def log(msg: str) -> None:

@@ -315,11 +315,11 @@ TEXTS.update({
     "franvaro_title": ("Frånvaro", "Absence"),
     "franvaro_intro": (
         "Hur stor del av lektionstiden är eleverna borta, och blir det bättre? Total, giltig och ogiltig frånvaro "
-        "per månad, hur många elever som har hög frånvaro, hur läsåren skiljer sig åt och vilka skolor där "
-        "frånvaron ökar.",
+        "per månad, hur många elever som har hög frånvaro och hur läsåren skiljer sig åt. Under Skolorna: "
+        "frånvaron skola för skola och vilka skolor där frånvaron ökar.",
         "How much of lesson time are pupils away, and is it improving? Total, authorised and unauthorised absence "
-        "per month, how many pupils have high absence, how the school years differ and at which schools absence "
-        "is rising."),
+        "per month, how many pupils have high absence and how the school years differ. Under The schools: absence "
+        "school by school and at which schools it is rising."),
     "franvaro_source_note": (
         "Frånvarouppgifterna kommer från skolornas egna frånvarosystem; det finns ingen officiell "
         "frånvarostatistik per skola eller kommun.",
@@ -327,6 +327,8 @@ TEXTS.update({
         "statistics per school or municipality."),
     "franvaro_no_data": ("Det finns inga frånvarouppgifter inlästa för det här urvalet.",
                          "No absence figures are loaded for this selection."),
+    "abs_sec_time": ("Urvalet över tid", "The selection over time"),
+    "abs_sec_schools": ("Skolorna", "The schools"),
     "abs_h_trend": ("Frånvaro över tid", "Absence over time"),
     "abs_h_threshold": ("Elever med hög frånvaro", "Pupils with high absence"),
     "abs_h_season": ("Läsåren jämförda", "School years compared"),
@@ -1140,13 +1142,13 @@ TEXTS.update({
         "Vi har granskat verktyget själva. Den senaste bedömningen gjordes den **{date}** med en automatisk "
         "granskning med axe-core (WCAG 2.1 A och AA) av varje sida i webbläsaren Chromium, en kontroll av "
         "kontrasten i de färger som faktiskt visas, och en manuell kontroll av att menyns urval, diagrammens "
-        "val mellan Diagram och Tabell och nedladdning och sidornas avsnittsflikar (Delprojekt, Jämför kommuner) går "
+        "val mellan Diagram och Tabell och nedladdning och sidornas avsnittsflikar (Frånvaro, Delprojekt, Jämför kommuner) går "
         "att nå och använda med enbart tangentbord (Tab, Skift+Tab, Enter och piltangenter) med synligt fokus. Granskningen upprepas automatiskt i verktygets testsvit "
         "(`tests/e2e/test_accessibility.py`).",
         "We assessed the tool ourselves. The latest assessment was made on **{date}**: an automated audit with "
         "axe-core (WCAG 2.1 A and AA) of every page in the Chromium browser, a check of the contrast of the colours "
         "actually shown, and a manual check that the menu's selection, the choice between Charts and Tables and "
-        "downloads and the pages' section tabs (Sub-projects, Compare municipalities) can be reached and used with "
+        "downloads and the pages' section tabs (Absence, Sub-projects, Compare municipalities) can be reached and used with "
         "the keyboard alone (Tab, Shift+Tab, Enter and arrow keys) with visible focus. The audit is repeated automatically in the tool's test suite (`tests/e2e/test_accessibility.py`)."),
     "a11y_updated": ("Redogörelsen uppdaterades senast den {date}.", "This statement was last updated on {date}."),
 })

@@ -100,7 +100,7 @@ def tables(at) -> list:
 
 
 def open_section(at, page: str, code: str):
-    """Open a page's section (ui.components.sections; `page` is its name there: dp, jf) and rerun.
+    """Open a page's section (ui.components.sections; `page` is its name there: dp, jf, fr) and rerun.
 
     Why through the kept code: AppTest cannot click a tab; the browser tests click the real one.
     """

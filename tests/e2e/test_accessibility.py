@@ -20,7 +20,8 @@ PAGES = existing_pages()
 #: Sections a page draws only when opened (ui.components.sections), audited through their links.
 SECTIONS = [(p, query) for p in PAGES for stem, query in (("delprojekt", "?avsnitt=projekt"),
                                                            ("delprojekt", "?avsnitt=insatser"),
-                                                           ("jamfor", "?avsnitt=liknande")) if p.stem == stem]
+                                                           ("jamfor", "?avsnitt=liknande"),
+                                                           ("franvaro", "?avsnitt=skolor")) if p.stem == stem]
 #: A link that gives a page charts to check (Jämför's side by side needs kommuner picked).
 CHART_QUERIES = {"jamfor": "?jamfor=1440,1489"}
 SLOW_MS = 90_000  # a heavy page on a busy 2-core machine: first load of Frånvaro can take a minute

@@ -60,6 +60,28 @@ def _tab(page: Page, name: str):
 
 
 @pytest.mark.e2e
+def test_franvaro_schools_section_opens_by_tab_and_keeps_through_a_filter_change(page: Page, app_url: str) -> None:
+    """Frånvaro draws the selection over time first; the Skolorna tab draws the heatmap and the
+    early warning instead, goes into the link, and stays open when a sidebar filter changes."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_page(page, app_url + "/franvaro?kommun=1489")
+    expect(_tab(page, "Urvalet över tid")).to_have_attribute("aria-selected", "true")
+    expect(page.locator(".st-key-p_grans")).to_be_visible(timeout=TIMEOUT_MS)
+    _tab(page, "Skolorna").click()
+    expect(page.locator(".st-key-p_heat_kommun")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator(".st-key-p_grans")).to_have_count(0)  # the other section is not drawn
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(2, timeout=TIMEOUT_MS)
+    page.wait_for_function("() => location.search.includes('avsnitt=skolor')", timeout=TIMEOUT_MS)
+    page.get_by_test_id("stSidebar").get_by_text("Flickor", exact=True).click()
+    page.wait_for_function("() => location.search.includes('kon=flickor')", timeout=TIMEOUT_MS)
+    expect(_tab(page, "Skolorna")).to_have_attribute("aria-selected", "true")
+    expect(page.locator(".st-key-p_heat_kommun")).to_be_visible(timeout=TIMEOUT_MS)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not errors, errors
+
+
+@pytest.mark.e2e
 def test_delprojekt_sections_open_by_tab_and_keep_the_lists_filter(page: Page, app_url: str) -> None:
     """Only the open section is drawn; a click on a tab opens another, and the link follows."""
     errors: list[str] = []

@@ -1,5 +1,6 @@
 # AppTest of the Frånvaro page: every filter (kommun from the URL, threshold `grans=`, gender,
-# years, English, the heatmap's kommun) shows figures equal to direct SQL and no exception.
+# years, English, the heatmap's kommun) shows figures equal to direct SQL and no exception, in
+# both sections (over time; the schools, `avsnitt=skolor`).
 """app_pages/franvaro.py."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import show_as
+from tests.conftest import open_section, show_as
 
 PAGE = "app_pages/franvaro.py"
 
@@ -48,21 +49,57 @@ def sql_share(db, kommuner: list[str] | None, threshold: int) -> list[float]:
     return df["v"].tolist()
 
 
-def test_default_page_shows_five_visuals_equal_to_sql(app_test, demo) -> None:
+def _text_and_tables(at, visuals: int) -> None:
+    summaries = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert len(summaries) == visuals  # one sentence under every visual, with the source and markers under it
+    assert all("skolornas egna frånvarosystem" in s and "färre än 10 elever" in s for s in summaries)
+    show_as(at, "tabell")  # every visual has its table and both downloads
+    assert len(at.dataframe) == visuals and len(at.get("download_button")) == 2 * visuals
+    show_as(at, "diagram")
+
+
+def test_default_section_shows_three_visuals_over_time_equal_to_sql(app_test, demo) -> None:
     at = app_test(PAGE)
     assert not at.exception
     assert at.title[0].value == "Frånvaro"
-    assert len(at.get("plotly_chart")) == 5
+    assert [tab.label for tab in at.tabs] == ["Urvalet över tid", "Skolorna"]
+    assert [c.split(",")[0] for c in charts(at)] == ["Frånvaro per månad", "Andel elever med minst 15 % frånvaro per månad",
+                                                      "Total frånvaro månad för månad"]
     trend = chart(at, "Frånvaro per månad, Plug Innan-regionen")
     assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, None))
     share = chart(at, "Andel elever med minst 15 % frånvaro")
     assert share["data"][0]["y"] == pytest.approx(sql_share(demo, None, 15))
     assert at.radio(key="p_grans").value == 15
-    summaries = [m.value for m in at.markdown if m.value.startswith("**")]
-    assert len(summaries) >= 5  # one sentence under every visual, with the source and markers under it
-    assert all("skolornas egna frånvarosystem" in s and "färre än 10 elever" in s for s in summaries[:5])
-    show_as(at, "tabell")  # every visual has its table and both downloads
-    assert len(at.dataframe) >= 5 and len(at.get("download_button")) >= 10
+    assert "avsnitt" not in at.query_params  # the default section is left out of the link
+    _text_and_tables(at, 3)
+
+
+def test_schools_section_shows_heatmap_and_early_warning(app_test, demo) -> None:
+    at = open_section(app_test(PAGE, kommun="1489"), "fr", "skolor")
+    assert not at.exception
+    assert [c.split(",")[0] for c in charts(at)] == ["Frånvaro per skola och månad", "Skolor där frånvaron ökat mest"]
+    assert "p_grans" not in [r.key for r in at.radio]  # the other section is not drawn
+    assert at.query_params["avsnitt"] in ("skolor", ["skolor"])
+    _text_and_tables(at, 2)
+    at.radio(key="f_kon").set_value("flickor").run()  # a filter change keeps the section
+    assert not at.exception and len(charts(at)) == 2
+
+
+def test_schools_section_from_link_and_language_switch(app_test) -> None:
+    at = app_test(PAGE, avsnitt="skolor", kommun="1489")
+    assert not at.exception
+    assert at.selectbox(key="p_heat_kommun").value == "1489"
+    at.radio(key="f_lang").set_value("en").run()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == ["The selection over time", "The schools"]
+    assert "Schools where absence rose most" in " ".join(charts(at))
+
+
+def test_unknown_section_in_link_gets_a_notice(app_test) -> None:
+    at = app_test(PAGE, avsnitt="klasser")
+    assert not at.exception
+    assert any("avsnitt=klasser" in w.value for w in at.warning)
+    assert len(charts(at)) == 3
 
 
 def test_kommun_from_url(app_test, demo) -> None:
@@ -70,6 +107,7 @@ def test_kommun_from_url(app_test, demo) -> None:
     assert not at.exception
     trend = chart(at, "Frånvaro per månad, Alingsås")
     assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, ["1489"]))
+    open_section(at, "fr", "skolor")
     assert at.selectbox(key="p_heat_kommun").value == "1489"
     heat = chart(at, "Frånvaro per skola och månad, Alingsås 2024/25")
     assert all(label.endswith("elever)") or label.endswith("(..)") for label in heat["data"][0]["y"])
@@ -112,6 +150,7 @@ def test_years_filter(app_test, demo) -> None:
     trend = chart(at, "Frånvaro per månad, Alingsås 2022/23–2023/24")
     assert trend["data"][0]["x"][0] == "aug. 2022" and trend["data"][0]["x"][-1] == "juni 2024"
     assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, ["1489"])[33:55])
+    open_section(at, "fr", "skolor")
     assert at.selectbox(key="p_heat_year").value == "2023/24"
 
 
@@ -122,8 +161,9 @@ def test_english(app_test, demo) -> None:
     trend = chart(at, "Absence per month, Alingsås")
     assert trend["data"][0]["name"] == "Total absence" and trend["data"][0]["x"][0] == "Aug 2019"
     assert trend["layout"]["separators"] == ".,"
-    assert "Schools where absence rose most" in " ".join(charts(at))
     assert at.radio(key="p_grans").label == "Threshold for high absence"
+    open_section(at, "fr", "skolor")
+    assert "Schools where absence rose most" in " ".join(charts(at))
 
 
 def test_heatmap_kommun_picker_shows_withheld_schools(app_test, demo) -> None:
@@ -131,7 +171,7 @@ def test_heatmap_kommun_picker_shows_withheld_schools(app_test, demo) -> None:
                            WHERE a.grupp = 'alla' AND a.antal_elever < 10 AND a.lasar = '2024/25'
                            GROUP BY 1 ORDER BY count(DISTINCT s.skolenhetskod) DESC, 1 LIMIT 1""")["kommun_kod"][0]
     name = demo.scalar("SELECT namn FROM kommun WHERE kommun_kod = ?", [kommun])
-    at = app_test(PAGE)
+    at = open_section(app_test(PAGE), "fr", "skolor")
     at.selectbox(key="p_heat_kommun").set_value(kommun).run()
     assert not at.exception
     heat = chart(at, f"Frånvaro per skola och månad, {name} 2024/25")

@@ -15,23 +15,23 @@ def _param(at, name: str) -> str | None:
 
 
 def test_a_link_with_visa_tabell_shows_every_table_with_its_downloads(app_test) -> None:
-    at = app_test(FRANVARO, visa="tabell")
+    at = app_test(FRANVARO, visa="tabell")  # Frånvaro's first section: three visuals
     assert not at.exception
     assert not at.get("plotly_chart")
-    assert len(at.dataframe) == 5
+    assert len(at.dataframe) == 3
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels.count("Ladda ner CSV") == 5 and labels.count("Ladda ner Excel (XLSX)") == 5
+    assert labels.count("Ladda ner CSV") == 3 and labels.count("Ladda ner Excel (XLSX)") == 3
     summaries = [m.value for m in at.markdown if m.value.startswith("**")]
-    assert len(summaries) == 5 and all("Källa:" in s for s in summaries)  # the text stays with the table
+    assert len(summaries) == 3 and all("Källa:" in s for s in summaries)  # the text stays with the table
 
     at.button_group(key=VIEW_KEY).set_value("diagram").run()
-    assert len(at.get("plotly_chart")) == 5 and not at.dataframe and not at.get("download_button")
+    assert len(at.get("plotly_chart")) == 3 and not at.dataframe and not at.get("download_button")
     assert _param(at, "visa") is None  # the default is left out of the link
 
 
 def test_the_choice_is_kept_on_the_next_page_and_in_the_link(app_test) -> None:
     at = app_test(FRANVARO)
-    assert len(at.get("plotly_chart")) == 5 and not at.dataframe
+    assert len(at.get("plotly_chart")) == 3 and not at.dataframe
     at.button_group(key=VIEW_KEY).set_value("tabell").run()
     assert _param(at, "visa") == "tabell"
     at.switch_page("app_pages/behorighet.py").run()
