@@ -38,8 +38,9 @@ sys.path.insert(0, str(ROOT))
 from ui.memory import TRIM_AFTER_S  # noqa: E402 (needs ROOT on the path)
 
 #: Seconds the server is left quiet before its memory is read: past its last malloc_trim.
-QUIET_S = max(TRIM_AFTER_S) + 2  # past the last trim, after the release of DuckDB's blocks
-IN_USE_S = sorted(TRIM_AFTER_S)[-2] + 2  # past the trim before it: a server still in use
+# The trims' waits follow one another (ui/memory.trim_when_quiet): 1, 11 and 71 s after a run.
+QUIET_S = sum(TRIM_AFTER_S) + 2  # past the last trim, after the release of DuckDB's blocks
+IN_USE_S = sum(TRIM_AFTER_S[:-1]) + 2  # past the trim before it: a server still in use
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 BARE_PAGE = "import streamlit as st\nst.write('Hej')\n"

@@ -30,9 +30,10 @@ from collections.abc import Callable, Sequence
 import pyarrow as pa
 
 _M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
-#: Seconds without a new run after which freed memory is trimmed; again after the longer waits,
-#: for a run that went on after the first trim (a page's first run takes up to ~3 s nationally),
-#: and after a minute, when what registered with `when_quiet` is released first. Why a minute for
+#: Seconds without a new run after which freed memory is trimmed, each wait after the one before
+#: (1, 11 and 71 s after the last run): again after the longer waits, for a run that went on after
+#: the first trim (a page's first run takes up to ~3 s nationally), and after another minute, when
+#: what registered with `when_quiet` is released first. Why a minute for
 #: that: a new selection right after the release reads DuckDB's blocks again (+0.06-0.16 s
 #: measured), which a user reading a chart between clicks should not pay.
 TRIM_AFTER_S: tuple[float, ...] = (1.0, 10.0, 60.0)
