@@ -222,7 +222,7 @@ def _table(name: str, raw: bytes, ctx: Context) -> tuple[v.Table, str, dict[str,
     if texts is None:
         return None
     for sheet, text in texts:
-        lines = text.splitlines()
+        lines = v.split_lines(text)
         found = _find_header(lines)
         if found is None:
             continue
@@ -550,9 +550,9 @@ def _detect(name: str, raw: bytes) -> int:
     try:
         if v.is_xlsx(raw):
             sheets = v.read_xlsx(raw, name, v.Problems()) or []
-            lines = [line for _, rows in sheets for line in v.rows_to_text(rows[:40]).splitlines()]
+            lines = [line for _, rows in sheets for line in v.split_lines(v.rows_to_text(rows[:40]))]
         else:
-            lines = raw[:20000].decode("utf-8-sig", errors="replace").splitlines()
+            lines = v.split_lines(raw[:20000].decode("utf-8-sig", errors="replace"))
     except Exception:
         return 0
     found = _find_header(lines)

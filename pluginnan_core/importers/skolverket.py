@@ -185,7 +185,7 @@ def read_export(name: str, text: str, problems: v.Problems, *, is_header: Callab
     field), a line whose key is empty but which has that field filled is data too (a
     workbook's merged kommun cells).
     """
-    lines = text.splitlines()
+    lines = v.split_lines(text)
     found = find_header(lines, is_header)
     where = f"{name} [{sheet}]" if sheet else name
     if found is None:
@@ -610,7 +610,7 @@ def _head_text(raw: bytes) -> str:
 
 def _detector(test: Callable[[set[str | None]], bool]) -> Callable[[str, bytes], int]:
     def detect(name: str, raw: bytes) -> int:
-        lines = _head_text(raw).splitlines()
+        lines = v.split_lines(_head_text(raw))
         return 80 if find_header(lines, test, limit=100) is not None else 0
     return detect
 

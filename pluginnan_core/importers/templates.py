@@ -43,7 +43,7 @@ def _table(name: str, raw: bytes, ctx: Context, expected: list[str]) -> pd.DataF
     text, header_match = texts[0][1], None
     if v.is_xlsx(raw):
         header_match = _header_line(expected)
-        text = next((t for _, t in texts if any(header_match.search(line) for line in t.splitlines()[:30])),
+        text = next((t for _, t in texts if any(header_match.search(line) for line in v.split_lines(t)[:30])),
                     text)
     table = v.read_delimited(text, name, ctx.problems, expected=expected, header_match=header_match)
     if table is None or not v.require_columns(table, expected, ctx.problems):
@@ -187,7 +187,7 @@ def _plain_head(text_head: str, header: list[str], numbers: list[str]) -> bool:
     file written that way goes straight to the text reading instead of reading twice.
     """
     where = [header.index(c) for c in numbers]
-    for line in text_head.splitlines()[1:-1]:
+    for line in v.split_lines(text_head)[1:-1]:
         cells = line.split(";")
         if len(cells) != len(header):
             return True  # not this check's business: DuckDB's field count check reports it
@@ -228,7 +228,7 @@ def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
         text_head = raw[:4096].decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    header = text_head.splitlines()[0].split(";") if text_head else []
+    header = v.split_lines(text_head)[0].split(";") if text_head else []
     extra = [c for c in header if c not in ABSENCE_COLS]
     if (sorted(header) != sorted({*ABSENCE_COLS, *extra}) or len(header) != len(set(header))
             or any(not (c.startswith(THRESHOLD_PREFIX) and c.removeprefix(THRESHOLD_PREFIX).isdigit()
@@ -495,9 +495,9 @@ def template_detector(expected: list[str]) -> Callable[[str, bytes], int]:
     def detect(name: str, raw: bytes) -> int:
         if v.is_xlsx(raw):
             sheets = v.read_xlsx(raw, name, v.Problems()) or []
-            lines = [line for _, rows in sheets for line in v.rows_to_text(rows[:30]).splitlines()]
+            lines = [line for _, rows in sheets for line in v.split_lines(v.rows_to_text(rows[:30]))]
         else:
-            lines = raw[:20000].decode("utf-8-sig", errors="replace").splitlines()[:30]
+            lines = v.split_lines(raw[:20000].decode("utf-8-sig", errors="replace"))[:30]
         for line in lines:
             cells = {c.strip().strip('"') for c in line.split(";")}
             if set(expected) <= cells:

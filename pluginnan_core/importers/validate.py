@@ -21,6 +21,10 @@ import pandas as pd
 from .. import reference
 
 MAX_PROBLEMS = 50  # listed per import; the count of the rest is still reported
+#: Only CR and LF end a line of a file (see `split_lines`).
+_LINE_END = re.compile(r"\r\n|\r|\n")
+#: NEL and the Unicode line and paragraph separators inside a line: a space, as a reader sees them.
+_SOFT_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
 MAX_LINE_CHARS = 100_000
 
 MARKERS = {"..", ".", "~100", "...", "-", "*"}
@@ -231,6 +235,21 @@ class Table:
         return df
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of a file's text, split at CR and LF only; NEL, U+2028 and U+2029 become spaces.
+
+    Why not `str.splitlines()`: it also ends a line at NEL, the Unicode line and paragraph
+    separators and a few control characters, which a school name copied from a web page or a
+    system export can hold. Such a name broke its row in two, and the file was rejected with
+    wrong messages and row numbers for every later row. Other control characters stay in the
+    cell, where `check_text` names them.
+    """
+    out = _LINE_END.split(text.translate(_SOFT_BREAKS))
+    if out and out[-1] == "":
+        out.pop()
+    return out
+
+
 def read_delimited(text: str, file: str, problems: Problems, *, expected: Sequence[str] | None = None,
                    sep: str = ";", header_match: re.Pattern[str] | None = None,
                    stop_at_blank: bool = False) -> Table | None:
@@ -241,7 +260,7 @@ def read_delimited(text: str, file: str, problems: Problems, *, expected: Sequen
     ends the table (Skolverket's footnote block follows one). A trailing empty field from a
     line-final `;` is dropped.
     """
-    lines = text.splitlines()
+    lines = split_lines(text)
     start = 0
     if header_match is not None:
         for i, line in enumerate(lines):

@@ -254,6 +254,25 @@ def test_layout_variants_give_identical_rows(variant: str, real_bytes: bytes, ba
     pd.testing.assert_frame_equal(_rows(db), baseline)
 
 
+def test_line_separators_inside_school_names_keep_each_row_whole(real_bytes: bytes, baseline: pd.DataFrame,
+                                                                 tmp_path: Path) -> None:
+    """NEL, U+2028 and U+2029 inside a name (copied from a web page) end no row: every school's figures
+    are imported as from the original file, and the name shows a space where the separator was."""
+    lines = real_bytes.decode("utf-8-sig").split("\r\n")
+    marks = ["\u2028", "\x85", "\u2029"]
+    for i, mark in zip(range(6, 12), marks * 2, strict=True):
+        cells = lines[i].split(";")
+        cells[0] = cells[0] + mark + "Norr"
+        lines[i] = ";".join(cells)
+    path = write(tmp_path, "slutbetyg.csv", "\r\n".join(lines).encode("utf-8"))
+    db = tmp_path / "u.duckdb"
+    run_import(db, "skolverket-skola", [path])
+    pd.testing.assert_frame_equal(_rows(db), baseline)
+    first = lines[6].split(";")
+    name = query(db, "SELECT namn FROM school WHERE skolenhetskod = ?", [first[1]])["namn"][0]
+    assert name == first[0].replace("\u2028", " ")
+
+
 def test_excel_lost_leading_zeros_are_restored(real_bytes: bytes, baseline: pd.DataFrame, tmp_path: Path) -> None:
     text = real_bytes.decode("utf-8-sig")
     lines = [line.split(";") for line in text.split("\r\n")]
