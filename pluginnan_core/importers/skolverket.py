@@ -296,7 +296,7 @@ def _measures(export: Export, ctx: Context, out: pd.DataFrame) -> list[str]:
     found = []
     if "antal_elever" in export.fields:
         col = export.fields["antal_elever"]
-        n, marker = v.measure(df, col, export.file, p, low=0, high=1e7, integer=True)
+        n, marker = v.measure(df, col, export.file, p, low=0, high=v.MAX_COUNT, integer=True)
         out["antal_elever"] = v.as_int(n)
         out["antal_elever_marker"] = marker
     for m in MEASURES:
@@ -558,7 +558,7 @@ def _series_frame(export: Export, huvudman: str, ctx: Context, ignored: set[str]
             rows = kinds.map(lambda k, m=measure: k[0] == m)
             sub = df[rows]
             if measure == "antal_elever":
-                value, marker = v.measure(sub, col, file, p, low=0, high=1e7, integer=True)
+                value, marker = v.measure(sub, col, file, p, low=0, high=v.MAX_COUNT, integer=True)
             else:
                 high = 340 if measure == "meritvarde" else 100
                 value, marker = v.measure(sub, col, file, p, low=0, high=high)

@@ -68,7 +68,7 @@ def _schools(df: pd.DataFrame, name: str, ctx: Context) -> pd.DataFrame:
 
 
 def _measures(df: pd.DataFrame, name: str, ctx: Context, out: pd.DataFrame) -> None:
-    n, n_marker = v.measure(df, "antal_elever", name, ctx.problems, low=0, high=1e7, integer=True)
+    n, n_marker = v.measure(df, "antal_elever", name, ctx.problems, low=0, high=v.MAX_COUNT, integer=True)
     out["antal_elever"] = v.as_int(n)
     out["antal_elever_marker"] = n_marker
     for col in ELIG_VALUE_COLS:
@@ -277,7 +277,7 @@ def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
                                f"FROM {n} n JOIN {maps} m ON m.manad_text = n.manad AND m.grupp_text = n.grupp "
                                f"GROUP BY ALL) ORDER BY {'_last' if ordered else 'ALL'}").df().assign(_line=0)
 
-        bad = " OR ".join([*(f"{c} IS NULL OR {c} < 0 OR {c} <> floor({c})" for c in counts),
+        bad = " OR ".join([*(f"{c} IS NULL OR {c} < 0 OR {c} <> floor({c}) OR {c} > {v.MAX_COUNT}" for c in counts),
                            *(f"{c} IS NULL OR {c} < 0" for c in _MINUTES),
                            "franvaro_min > schemalagd_min + 0.5",
                            "abs(giltig_min + ogiltig_min - franvaro_min) > 0.5 + 0.001 * franvaro_min",

@@ -26,6 +26,10 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 #: NEL and the Unicode line and paragraph separators inside a line: a space, as a reader sees them.
 _SOFT_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
 MAX_LINE_CHARS = 100_000
+#: The largest count of pupils a row may hold: more than any school, kommun or the whole country
+#: has, so a larger one is a mistake (and DuckDB's INTEGER ends at 2³¹; a count above it made the
+#: import fail with a conversion error instead of naming the cell).
+MAX_COUNT = 10_000_000
 
 MARKERS = {"..", ".", "~100", "...", "-", "*"}
 
@@ -394,12 +398,14 @@ def _num(x: float) -> str:
 
 
 def integer(df: pd.DataFrame, col: str, file: str, problems: Problems, *, required: bool = True) -> pd.Series:
-    """A count ≥ 0 with no markers allowed (the project's own templates)."""
+    """A count ≥ 0 and at most `MAX_COUNT`, with no markers allowed (the project's own templates)."""
     src = df[col].fillna("").astype(str).str.strip()
     value = parse_number(src)
     bad = (value.isna() & ((src != "") | required)) | (value.notna() & ((value < 0) | (value != np.floor(value))))
     for i in df.index[bad]:
         problems.add(file, "not_integer" if src[i] else "required", line=df.at[i, "_line"], column=col, value=src[i])
+    for i in df.index[~bad & (value > MAX_COUNT)]:
+        problems.add(file, "range", line=df.at[i, "_line"], column=col, value=src[i], low="0", high=_num(MAX_COUNT))
     return value
 
 

@@ -141,3 +141,24 @@ def test_import_while_reader_holds_file(tmp_path: Path, base_db: Path) -> None:
     assert reader.scalar("SELECT count(*) FROM eligibility_school") == 1  # old snapshot unchanged
     assert db.Database(base_db).scalar("SELECT count(*) FROM eligibility_school") == 2
     shutil.rmtree(tmp_path / "nonexistent", ignore_errors=True)
+
+
+@pytest.mark.parametrize(("column", "value"), [("antal_elever", "3000000000"), ("antal_elever", "10000001"),
+                                               ("elever_minst_10", "2147483648")])
+def test_a_count_beyond_any_school_names_its_cell_and_leaves_the_db(column: str, value: str, tmp_path: Path,
+                                                                    base_db: Path) -> None:
+    """A count above 10 million pupils (a typing or export mistake; DuckDB's INTEGER ends at 2³¹)
+    is named with file, row and column; it used to stop the absence import with a conversion error."""
+    lines = (TEMPLATES / "franvaro_manad.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    cells = lines[1].split(";")
+    cells[header.index(column)] = value
+    f = tmp_path / "franvaro_manad.csv"
+    f.write_text("\n".join([lines[0], ";".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    before = sha256(base_db)
+    with pytest.raises(ImportRejected) as info:
+        run_import(base_db, "absence", [f])
+    report = info.value.problems.report("sv")
+    assert f"franvaro_manad.csv, rad 2, kolumn ”{column}”: ”{value}” – värdet ska ligga mellan 0 och 10000000" \
+        in report, report
+    assert sha256(base_db) == before
