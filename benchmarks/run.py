@@ -496,9 +496,9 @@ def bench_browser(url: str, proc: subprocess.Popen, loads: int, changes: int) ->
                 page.goto(page_url(url, Path(path).stem) + query)
                 page.wait_for_selector("h1", timeout=300_000)
                 _settled(page)
-        # Read three times: 1 s after the last page; 2 s past the trim 10 s after a run, what the
-        # server holds while in use (until 23 November 2026 the target's reading); and 2 s past
-        # the trim after a minute of quiet (ui/memory.TRIM_AFTER_S), when DuckDB's copies of the
+        # Read three times: 1 s after the last page; 2 s past the trim 11 s after the last run, what
+        # the server holds while in use (until 23 November 2026 the target's reading); and 2 s past
+        # the trim 71 s after it (ui/memory.TRIM_AFTER_S), when DuckDB's copies of the
         # file's blocks have been released: what an idle server holds after every page has been
         # opened. The reading at 1 s races the first trim, so it moves by ~10 MiB between runs.
         time.sleep(1)
