@@ -90,7 +90,10 @@ def trim_when_quiet(trim: Callable[[int], object], waits: Sequence[float] = TRIM
                 continue
             if step == len(waits) - 1:
                 for release in list(releases):
-                    release()
+                    try:
+                        release()
+                    except Exception:  # e.g. a database closed meanwhile: the trimming goes on
+                        pass
             trim(0)
             step += 1
         done += 1

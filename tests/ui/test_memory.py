@@ -62,3 +62,15 @@ def test_the_database_holder_is_released_when_quiet(demo_db) -> None:
 
     holder = state._holder(str(demo_db))
     assert holder.release_memory in memory._releases  # DuckDB's blocks go when the server is quiet
+
+
+def test_a_failing_release_does_not_stop_the_trimming() -> None:
+    calls: list[int] = []
+    activity = threading.Event()
+
+    def release() -> None:
+        raise RuntimeError("closed")
+
+    activity.set()
+    memory.trim_when_quiet(calls.append, (0.01, 0.02), 1, activity, [release])
+    assert calls == [0, 0]  # both trims ran, the second after the failed release
