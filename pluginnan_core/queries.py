@@ -768,7 +768,10 @@ def absence_change_by_school(db: Database, kommuner: Sequence[str], months: Sequ
         WITH a AS (
             SELECT a.*, CASE WHEN a.manad IN (SELECT unnest(?::DATE[])) THEN 'nu' ELSE 'fore' END AS period
             FROM absence_month a
-            WHERE a.manad IN (SELECT unnest(?::DATE[])) OR a.manad IN (SELECT unnest(?::DATE[]))
+            WHERE (a.manad IN (SELECT unnest(?::DATE[])) OR a.manad IN (SELECT unnest(?::DATE[])))
+              -- only the kommuner's schools are summed (all of them: the partition), not the country's
+              AND a.skolenhetskod IN (SELECT skolenhetskod FROM school
+                                      WHERE kommun_kod IN (SELECT unnest(?::VARCHAR[])))
         ), agg AS (
             SELECT a.skolenhetskod AS id, a.grupp,
                    100.0 * sum(franvaro_min) FILTER (WHERE period = 'nu')
@@ -790,9 +793,9 @@ def absence_change_by_school(db: Database, kommuner: Sequence[str], months: Sequ
                round(least(coalesce(elever_nu, elever_fore), coalesce(elever_fore, elever_nu)))::INTEGER AS antal_elever
         FROM agg JOIN school s ON s.skolenhetskod = agg.id JOIN kommun k ON k.kommun_kod = s.kommun_kod
         WHERE s.kommun_kod IN (SELECT unnest(?::VARCHAR[]))
-        ORDER BY s.namn
+        ORDER BY s.namn, agg.id, agg.grupp  -- a total order: two schools may share a name
         """,
-        [now, now, before, list(kommuner) or ["-"]],
+        [now, now, before, list(kommuner) or ["-"], list(kommuner) or ["-"]],
     )
     df = _protect_levels(raw, ["franvaro_nu", "franvaro_fore", "forandring", "elever_nu", "elever_fore"],
                          "school", "period")
