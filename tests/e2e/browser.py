@@ -80,3 +80,21 @@ def open_page(page, url: str) -> None:
     page.wait_for_selector("h1", timeout=TIMEOUT_MS)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+
+
+def wait_drawn(page) -> None:
+    """Wait until the script has finished and every Plotly chart on the page has drawn, and a
+    moment more for Plotly.js's own resize pass.
+
+    Why: a chart taken away while Plotly.js still draws or resizes it (a tab switched at once)
+    makes Plotly.js throw a page error ("reading '_axisMatchGroups'"). Nothing shows on screen,
+    but a test that counts page errors must not click into that race.
+    """
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+            return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                .every(c => c.querySelector('.main-svg'));
+        }""", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)

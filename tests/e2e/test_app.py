@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import TIMEOUT_MS, block_internet, open_page
+from tests.e2e.browser import TIMEOUT_MS, block_internet, open_page, wait_drawn
 
 
 @pytest.mark.e2e
@@ -68,11 +68,13 @@ def test_franvaro_schools_section_opens_by_tab_and_keeps_through_a_filter_change
     open_page(page, app_url + "/franvaro?kommun=1489")
     expect(_tab(page, "Urvalet över tid")).to_have_attribute("aria-selected", "true")
     expect(page.locator(".st-key-p_grans")).to_be_visible(timeout=TIMEOUT_MS)
+    wait_drawn(page)
     _tab(page, "Skolorna").click()
     expect(page.locator(".st-key-p_heat_kommun")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator(".st-key-p_grans")).to_have_count(0)  # the other section is not drawn
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(2, timeout=TIMEOUT_MS)
     page.wait_for_function("() => location.search.includes('avsnitt=skolor')", timeout=TIMEOUT_MS)
+    wait_drawn(page)
     page.get_by_test_id("stSidebar").get_by_text("Flickor", exact=True).click()
     page.wait_for_function("() => location.search.includes('kon=flickor')", timeout=TIMEOUT_MS)
     expect(_tab(page, "Skolorna")).to_have_attribute("aria-selected", "true")
@@ -89,6 +91,7 @@ def test_delprojekt_sections_open_by_tab_and_keep_the_lists_filter(page: Page, a
     open_page(page, app_url + "/delprojekt?insats=mentorskap")
     expect(_tab(page, "Alla delprojekt")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_text("Delprojekt i listan")).to_be_visible()  # the list's tiles
+    wait_drawn(page)
     _tab(page, "Ett delprojekts resultat").click()
     picker = page.locator(".st-key-dp_projekt")
     expect(picker).to_be_visible(timeout=TIMEOUT_MS)
@@ -96,6 +99,7 @@ def test_delprojekt_sections_open_by_tab_and_keep_the_lists_filter(page: Page, a
     expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible(timeout=TIMEOUT_MS)
     page.wait_for_function("() => location.search.includes('projekt=PI-')", timeout=TIMEOUT_MS)
     assert "insats=mentorskap" in page.url  # the list's filter is kept for the picker and the link
+    wait_drawn(page)
     _tab(page, "Resultat per insatstyp").click()
     expect(page.locator(".st-key-dp_typmatt")).to_be_visible(timeout=TIMEOUT_MS)
     page.wait_for_function("() => location.search.includes('avsnitt=insatser')", timeout=TIMEOUT_MS)
@@ -103,16 +107,20 @@ def test_delprojekt_sections_open_by_tab_and_keep_the_lists_filter(page: Page, a
     expect(_tab(page, "Alla delprojekt")).to_be_hidden()
     expect(_tab(page, "Resultat per insatstyp")).to_be_visible()
     page.emulate_media(media="screen")
+    wait_drawn(page)
     _tab(page, "Alla delprojekt").click()
     expect(page.locator(".st-key-dp_insats")).to_contain_text("Mentorskap", timeout=TIMEOUT_MS)
+    wait_drawn(page)
     _tab(page, "Ett delprojekts resultat").click()
     expect(page.locator(".st-key-dp_projekt")).to_be_visible(timeout=TIMEOUT_MS)
     # another page's sections are its own: Jämför opens its first, with no notice about the link,
     # and back on Delprojekt its open section is the one left
     sidebar = page.locator("[data-testid='stSidebar']")
+    wait_drawn(page)
     sidebar.get_by_text("Jämför kommuner").click()
     expect(_tab(page, "Sida vid sida")).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
     expect(page.get_by_text("ersatts med standardval", exact=False)).to_have_count(0)
+    wait_drawn(page)
     sidebar.get_by_text("Delprojekt").click()
     expect(_tab(page, "Ett delprojekts resultat")).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
     assert page.locator("[data-testid='stException']").count() == 0
