@@ -539,6 +539,12 @@ def change_bars_figure(labels: Sequence[str], values: Sequence[float | None], te
     return {"data": [trace], "layout": layout}
 
 
+def _areas(geojson: dict, ids: Sequence[str]) -> dict:
+    """The FeatureCollection cut to the features with these ids (in the collection's own order)."""
+    wanted = set(ids)
+    return {**geojson, "features": [f for f in geojson["features"] if f.get("id") in wanted]}
+
+
 def choropleth_figure(geojson: dict, locations: Sequence[str], z: Sequence[float | None], hovers: Sequence[str],
                       title: str, lang: str = "sv", *, unit: str = "%", colorbar_title: str = "",
                       selected: Sequence[str] = (), missing: Sequence[str] = (),
@@ -550,6 +556,8 @@ def choropleth_figure(geojson: dict, locations: Sequence[str], z: Sequence[float
     so a gap never looks like a low value. Selected kommuner get a thick dark outline. The
     world base map is switched off (`geo.visible: false`); Plotly still fetches a world
     topojson, which the app serves locally (ui.components.PLOTLY_CONFIG / use_local_topojson).
+    Each trace carries only the areas it draws (`_areas`): with the whole map in both traces the
+    boundaries were sent twice (Karta's figure 83 kB, now 48).
     """
     suffix = "\u00a0%" if unit == "%" else ""
     chosen = set(selected)
@@ -557,7 +565,8 @@ def choropleth_figure(geojson: dict, locations: Sequence[str], z: Sequence[float
     traces: list[dict] = []
     if missing:
         traces.append({
-            "type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": list(missing),
+            "type": "choropleth", "geojson": _areas(geojson, missing), "featureidkey": "id",
+            "locations": list(missing),
             "z": [0] * len(missing), "customdata": list(missing),
             "colorscale": [[0, WITHHELD_FILL], [1, WITHHELD_FILL]], "showscale": False,
             "marker": {"line": {"color": ["#1a1a1a" if k in chosen else "#8c8c8c" for k in missing],
@@ -565,7 +574,8 @@ def choropleth_figure(geojson: dict, locations: Sequence[str], z: Sequence[float
             "hovertext": list(missing_hovers), "hovertemplate": "%{hovertext}<extra></extra>", "name": "..",
         })
     main = {
-        "type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": locs, "z": _clean(z),
+        "type": "choropleth", "geojson": _areas(geojson, locs), "featureidkey": "id", "locations": locs,
+        "z": _clean(z),
         "customdata": locs, "colorscale": SEQUENTIAL_BLUES,
         "marker": {"line": {"color": ["#1a1a1a" if k in chosen else "#ffffff" for k in locs],
                             "width": [2.5 if k in chosen else 0.6 for k in locs]}},

@@ -150,6 +150,18 @@ def test_map_withholds_kommuner_below_the_limit(demo, monkeypatch) -> None:
     assert set(body[body["Kommun"].isin({names[k] for k in small})]["Antal elever"]) == {".."}
 
 
+def test_each_area_is_sent_once_with_the_trace_that_draws_it(demo, monkeypatch) -> None:
+    """Withheld kommuner are a trace of their own; each trace carries only its areas' boundaries."""
+    monkeypatch.setenv(ENV_MIN, "60")
+    fig = geo.choropleth(demo, queries.Selection(), "sv", "behorig_yrk", LATEST).figure
+    gaps, main = fig["data"]
+    for trace in (gaps, main):
+        assert [f["id"] for f in trace["geojson"]["features"]] == [
+            f["id"] for f in geo.kommun_geojson()["features"] if f["id"] in set(trace["locations"])]
+    sent = [f["id"] for trace in fig["data"] for f in trace["geojson"]["features"]]
+    assert sorted(sent) == sorted(reference.REGION_KOMMUNER)  # all 50 drawn, none twice
+
+
 def test_map_figure_is_an_offline_choropleth(demo) -> None:
     sel = queries.Selection(kommuner=("1489", "1480"))
     fig = geo.choropleth(demo, sel, "sv", "meritvarde", LATEST).figure
