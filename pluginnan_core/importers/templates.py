@@ -280,6 +280,7 @@ def _absence_fast(path: Path, name: str, raw: bytes, con=None) -> Batch | None:
         bad = " OR ".join([*(f"{c} IS NULL OR {c} < 0 OR {c} <> floor({c}) OR {c} > {v.MAX_COUNT}" for c in counts),
                            *(f"{c} IS NULL OR {c} < 0" for c in _MINUTES),
                            "franvaro_min > schemalagd_min + 0.5",
+                           f"schemalagd_min > antal_elever * {v.MONTH_MINUTES}",
                            "abs(giltig_min + ogiltig_min - franvaro_min) > 0.5 + 0.001 * franvaro_min",
                            *(f"{c} > antal_elever" for c in extra)])
         keys = pd.DataFrame()
@@ -406,6 +407,9 @@ def parse_absence(path: Path, name: str, raw: bytes, ctx: Context) -> Batch | No
     for col in ("schemalagd_min", "franvaro_min", "giltig_min", "ogiltig_min"):
         out[col] = v.number(df, col, name, p)
     tol = 0.5
+    for i in out.index[out["schemalagd_min"] > out["antal_elever"] * v.MONTH_MINUTES]:
+        p.add(name, "month_minutes", line=df.at[i, "_line"], column="schemalagd_min",
+              value=df.at[i, "schemalagd_min"], found=df.at[i, "schemalagd_min"], high=str(v.MONTH_MINUTES))
     for i in out.index[out["franvaro_min"] > out["schemalagd_min"] + tol]:
         p.add(name, "minutes", line=df.at[i, "_line"], column="franvaro_min", value=df.at[i, "franvaro_min"],
               found=df.at[i, "franvaro_min"])

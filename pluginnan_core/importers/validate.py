@@ -30,6 +30,10 @@ MAX_LINE_CHARS = 100_000
 #: has, so a larger one is a mistake (and DuckDB's INTEGER ends at 2³¹; a count above it made the
 #: import fail with a conversion error instead of naming the cell).
 MAX_COUNT = 10_000_000
+#: Minutes in the longest month: no pupil can be scheduled for more in a month, so a monthly row's
+#: scheduled minutes are at most this many per pupil (a larger figure, e.g. 10²⁰, is a mistake that
+#: would otherwise show every absence share as 0 %).
+MONTH_MINUTES = 31 * 24 * 60
 
 MARKERS = {"..", ".", "~100", "...", "-", "*"}
 
@@ -62,6 +66,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "choice": ("väntade ett av: {expected}", "expected one of: {expected}"),
     "duplicate": ("samma rad finns redan på rad {first}", "the same row already appears on line {first}"),
     "minutes": ("frånvaro ({found}) är större än schemalagd tid", "absence ({found}) exceeds scheduled time"),
+    "month_minutes": ("schemalagd tid ({found} min) är mer än månadens {high} minuter per elev gånger antalet elever",
+                      "scheduled time ({found} min) exceeds the month's {high} minutes per pupil times the pupils"),
     "parts": ("giltig + ogiltig ({found}) ska vara lika med total frånvaro", "authorised + unauthorised ({found}) must equal total absence"),
     "over_count": ("fler elever över gränsen än elever totalt", "more pupils above the threshold than pupils in all"),
     "date_order": ("slutdatum före startdatum", "end date before start date"),

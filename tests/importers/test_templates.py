@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pluginnan_core import db
-from pluginnan_core.importers import ImportRejected, run_import
+from pluginnan_core.importers import ImportRejected, run_import, templates
 from tests.conftest import ROOT, sha256
 
 TEMPLATES = ROOT / "data" / "templates"
@@ -141,6 +141,35 @@ def test_import_while_reader_holds_file(tmp_path: Path, base_db: Path) -> None:
     assert reader.scalar("SELECT count(*) FROM eligibility_school") == 1  # old snapshot unchanged
     assert db.Database(base_db).scalar("SELECT count(*) FROM eligibility_school") == 2
     shutil.rmtree(tmp_path / "nonexistent", ignore_errors=True)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_more_scheduled_minutes_than_the_month_has_names_its_cell_and_leaves_the_db(
+        fast: bool, tmp_path: Path, base_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scheduled minutes above 31 days × 24 h per pupil (here 10²⁰) are a mistake, named with file,
+    row and column; they used to import and show every absence share as 0 %. The same row with
+    the minutes a month can hold is read."""
+    monkeypatch.setattr(templates, "FAST_MIN_BYTES", 0 if fast else 10**15)
+    lines = (TEMPLATES / "franvaro_manad.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    cells = lines[1].split(";")
+    pupils = int(cells[header.index("antal_elever")])
+    f = tmp_path / "franvaro_manad.csv"
+
+    def write(minutes: str) -> None:
+        cells[header.index("schemalagd_min")] = minutes
+        f.write_text("\n".join([lines[0], ";".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+
+    write("100000000000000000000")
+    before = sha256(base_db)
+    with pytest.raises(ImportRejected) as info:
+        run_import(base_db, "absence", [f])
+    report = info.value.problems.report("sv")
+    assert "franvaro_manad.csv, rad 2, kolumn ”schemalagd_min”" in report, report
+    assert "är mer än månadens 44640 minuter per elev gånger antalet elever" in report, report
+    assert sha256(base_db) == before
+    write(str(pupils * 44640))
+    run_import(base_db, "absence", [f])  # at the limit: read
 
 
 @pytest.mark.parametrize(("column", "value"), [("antal_elever", "3000000000"), ("antal_elever", "10000001"),
