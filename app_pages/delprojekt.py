@@ -158,16 +158,16 @@ def one_project() -> None:
                 def details() -> None:
                     """The verdict, the three fact boxes and the schools used: text only, replayed on reruns.
 
-                    Each box is one bordered column with one text (heading, text and note together):
-                    every element costs a rerun the same, replayed or not (docs/performance.md).
+                    The verdict and the boxes are one element (`components.boxes`): every element costs
+                    a rerun the same, replayed or not (docs/performance.md).
                     """
-                    st.markdown(sp.verdict(row, lang))
-                    left, middle, right = st.columns([4, 3, 3], border=True)
                     comparison = row["jamforelse_text_en" if lang == "en" else "jamforelse_text"]
-                    left.markdown(f"**{t('dp_h_counts', lang)}**\n\n{sp.counts_text(row, lang)}\n\n{comparison}"
-                                  f"\n\n:small[{t('dp_whole_school', lang)}]")
-                    middle.markdown(f"**{t('dp_h_pretrend', lang)}**\n\n{sp.pretrend_text(row, lang)}")
-                    right.markdown(f"**{t('dp_h_evidence', lang)}**\n\n{sp.evidence_text(row, lang)}")
+                    st.markdown(components.boxes(
+                        [f"**{t('dp_h_counts', lang)}**\n\n{sp.counts_text(row, lang)}\n\n{comparison}"
+                         f"\n\n:small[{t('dp_whole_school', lang)}]",
+                         f"**{t('dp_h_pretrend', lang)}**\n\n{sp.pretrend_text(row, lang)}",
+                         f"**{t('dp_h_evidence', lang)}**\n\n{sp.evidence_text(row, lang)}"],
+                        [4, 3, 3], lead=sp.verdict(row, lang)), unsafe_allow_html=True)
                     used = tuple(result.schools_used["skolenhetskod"].unique())
                     project_schools, comparison_schools = sp.school_lists(
                         result, measure, cache.call(queries.school_names, database, used))

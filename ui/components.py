@@ -10,6 +10,7 @@ that in one function makes the promise hold on every page at once.
 from __future__ import annotations
 
 import base64
+import html
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Sequence
@@ -49,6 +50,21 @@ def source_line(database: Database, language: str) -> str:
 
 def legend(language: str, markers: Sequence[str] = ("..", "~100", ".")) -> str:
     return views.marker_legend(markers, language)
+
+
+def boxes(texts: Sequence[str], widths: Sequence[int], lead: str = "") -> str:
+    """Markdown for bordered boxes side by side (`texts`, each Markdown, in relative `widths`), after
+    an optional `lead` paragraph: one element for `st.markdown(..., unsafe_allow_html=True)`.
+
+    Why not st.columns(border=True): the columns are a block each plus one text each, 2n + 1
+    elements, and every element costs each rerun the same (docs/performance.md); these look the
+    same (LAYOUT_CSS `.pi-boxes`, Streamlit's border and padding) and stack on a narrow screen as
+    columns do. The texts are escaped: only our own Markdown reaches the page as markup.
+    """
+    cols = " ".join(f"{int(w)}fr" for w in widths)
+    cells = "".join(f"<div>\n\n{html.escape(text, quote=False)}\n\n</div>\n" for text in texts)
+    return (f"{html.escape(lead, quote=False)}\n\n" if lead else "") + \
+        f'<div class="pi-boxes" style="--pi-cols: {cols}">\n{cells}</div>\n'
 
 
 def tile(label: str, value: str, delta: str | None = None, help_text: str | None = None,
@@ -416,6 +432,10 @@ LAYOUT_CSS = """<style>
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div,
 [data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
+.pi-boxes { display: grid; grid-template-columns: var(--pi-cols); gap: 1rem; margin-bottom: 1rem; }
+.pi-boxes > div { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); }
+.pi-boxes > div > :last-child { margin-bottom: 0; }
+@media (max-width: 640px) { .pi-boxes { grid-template-columns: 1fr; } }
 </style>"""
 
 

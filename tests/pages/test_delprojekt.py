@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from pluginnan_core import evaluate
 from pluginnan_core.db import Database
-from pluginnan_core.i18n import fmt_number
+from pluginnan_core.i18n import fmt_number, t
 from tests.conftest import ROOT, open_section, tables
 
 PAGE = "app_pages/delprojekt.py"
@@ -179,6 +179,21 @@ def test_project_from_link_shows_what_the_cli_prints(app_test, cli_json, pid) ->
     assert [tr["name"] for tr in chart["data"]] == [f"Projektskolorna ({first['antal_projektskolor']})",
                                                     f"Jämförelseskolorna ({first['antal_jamforelseskolor']})"]
     assert chart["layout"]["shapes"][0]["x0"] == first["start_datum"]  # the vertical line at the start
+
+
+def test_the_verdict_and_the_three_fact_boxes_are_one_text(app_test) -> None:
+    """The project's verdict and its three bordered boxes (basis, pre-trend, evidence) are one element,
+    in that order, with the boxes side by side in the page's style (components.boxes)."""
+    at = app_test(page=PAGE, projekt="PI-003")
+    assert not at.exception
+    shown = [m.value for m in at.markdown if 'class="pi-boxes"' in m.value]
+    assert len(shown) == 1
+    text = shown[0]
+    headings = [f"**{t(key, 'sv')}**" for key in ("dp_h_counts", "dp_h_pretrend", "dp_h_evidence")]
+    at_ = [text.index(h) for h in headings]
+    assert at_ == sorted(at_) and text.index('class="pi-boxes"') < at_[0]
+    assert text.count("<div>") == 3 and "--pi-cols: 4fr 3fr 3fr" in text
+    assert not text.startswith("<div")  # the verdict comes first
 
 
 def test_measure_radio_switches_the_chart(app_test, cli_json) -> None:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ui.components import VIEW_KEY
+from ui.components import VIEW_KEY, boxes
 
 FRANVARO = "app_pages/franvaro.py"
 
@@ -82,3 +82,13 @@ def test_a_validated_figure_is_serialised_once_and_answers_only_for_itself() -> 
     del first
     gc.collect()
     assert held not in _Json._figures  # nothing is kept once ui.cache lets the figure go
+
+
+def test_boxes_are_one_markdown_with_the_texts_escaped() -> None:
+    """Only our own markup reaches the page: a '<' or '&' in a text (a school name, say) is shown as text."""
+    md = boxes(["**A**\n\n- x <b>y</b>", "B & C"], [4, 3], lead="**Verdict** <img src=x>")
+    assert md.startswith("**Verdict** &lt;img src=x&gt;\n\n")
+    assert '<div class="pi-boxes" style="--pi-cols: 4fr 3fr">' in md
+    assert md.count("<div>") == 2
+    assert "- x &lt;b&gt;y&lt;/b&gt;" in md and "B &amp; C" in md
+    assert "<b>" not in md and "<img" not in md
