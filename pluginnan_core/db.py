@@ -492,9 +492,9 @@ class Database:
         Why: DuckDB keeps every block it has read until its memory limit, ~21 MiB of this server's
         ~300 MiB at national scale after every page has been opened, although the pages' results are
         cached above it (ui/cache) and the operating system's file cache holds the same bytes. The
-        server calls this once it has been quiet for a minute (ui/memory); a query after it reads its
-        blocks again from the file cache (the first new selection after it took 0.06-0.16 s longer,
-        docs/performance.md). How: a memory
+        server calls this whenever it has been quiet for a second (ui/memory); a query after it reads
+        its blocks again from the file cache (a new selection took 12-17 ms longer, median paired per
+        kommun, docs/performance.md). How: a memory
         limit of 0 makes DuckDB evict every table block (it then refuses the limit, as the primary
         keys' index blocks stay, <1 MiB), and the usual limit is set straight back; no query can
         start in between (the lock hands out cursors).

@@ -16,8 +16,10 @@ allocators (measured with benchmarks/run.py and docs/performance.md):
   (`TRIM_AFTER_S`), which hands back free pages inside the heap (0.6-5.5 ms per call measured, off the
   script threads): the server's RSS after every page went from 307-328 to 306-307 MiB over
   repeated runs. A fixed mmap threshold as well measured no lower (308-310), so it is not set;
-- after a minute of quiet, what registered with `when_quiet` is released first: DuckDB's
-  copies of the database file's blocks (~21 MiB at national scale, `Database.release_memory`).
+- before each trim, what registered with `when_quiet` is released: DuckDB's copies of the
+  database file's blocks (~21 MiB at national scale, `Database.release_memory`). They only
+  spare the next new selection a re-read from the operating system's file cache, which costs
+  +12 to +17 ms (median, paired per kommun) on a 0.4-0.65 s "ny kommun" (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -32,21 +34,19 @@ import pyarrow as pa
 _M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 #: Seconds without a new run after which freed memory is trimmed, each wait after the one before
 #: (1, 11 and 71 s after the last run): again after the longer waits, for a run that went on after
-#: the first trim (a page's first run takes up to ~3 s nationally), and after another minute, when
-#: what registered with `when_quiet` is released first. Why a minute for
-#: that: a new selection right after the release reads DuckDB's blocks again (+0.06-0.16 s
-#: measured), which a user reading a chart between clicks should not pay.
+#: the first trim (a page's first run takes up to ~3 s nationally) and for what Streamlit frees
+#: later. What registered with `when_quiet` is released before each trim.
 TRIM_AFTER_S: tuple[float, ...] = (1.0, 10.0, 60.0)
 
 _tuned = False
 _activity = threading.Event()
-#: Called, before the trim, once the server has been quiet for the longest of `TRIM_AFTER_S`:
-#: memory that is cheap to fill again (the database snapshot's copies of file blocks, ui/state).
+#: Called before each trim, once the server has been quiet for a wait of `TRIM_AFTER_S`: memory
+#: that is cheap to fill again (the database snapshot's copies of file blocks, ui/state).
 _releases: list[Callable[[], object]] = []
 
 
 def when_quiet(release: Callable[[], object]) -> None:
-    """Have `release()` called each time the server has been quiet for the longest wait."""
+    """Have `release()` called each time the server has been quiet for one of the waits."""
     if release not in _releases:
         _releases.append(release)
 
@@ -75,9 +75,9 @@ def tune() -> None:
 def trim_when_quiet(trim: Callable[[int], object], waits: Sequence[float] = TRIM_AFTER_S,
                     rounds: int | None = None, activity: threading.Event = _activity,
                     releases: Sequence[Callable[[], object]] = _releases) -> None:
-    """Call `trim(0)` after each of `waits` seconds without a new run (`activity` set), forever
-    (or `rounds` times the whole sequence, for tests); after the last wait, each of `releases`
-    first. A run that starts meanwhile begins the sequence again."""
+    """Call each of `releases`, then `trim(0)`, after each of `waits` seconds without a new run
+    (`activity` set), forever (or `rounds` times the whole sequence, for tests). A run that starts
+    meanwhile begins the sequence again."""
     done = 0
     while rounds is None or done < rounds:
         activity.wait()
@@ -88,12 +88,11 @@ def trim_when_quiet(trim: Callable[[int], object], waits: Sequence[float] = TRIM
                 activity.clear()
                 step = 0
                 continue
-            if step == len(waits) - 1:
-                for release in list(releases):
-                    try:
-                        release()
-                    except Exception:  # e.g. a database closed meanwhile: the trimming goes on
-                        pass
+            for release in list(releases):
+                try:
+                    release()
+                except Exception:  # e.g. a database closed meanwhile: the trimming goes on
+                    pass
             trim(0)
             step += 1
         done += 1

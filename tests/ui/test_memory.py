@@ -1,7 +1,7 @@
 # Tests for ui/memory.py: the allocator settings and the thread that hands freed memory back.
 """What matters: tune() is safe to call on every run, and freed memory is trimmed after a burst
 of runs (twice: soon, and later for a run that went on) and again after a later run; what asked
-to be released when quiet is released before the later trim only."""
+to be released when quiet is released before every trim."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_trim_follows_each_burst_of_runs() -> None:
     activity.set()  # a later run: trimmed again after it
     worker.join(30)
     assert not worker.is_alive()
-    assert calls == [0, -1, 0, 0, -1, 0]  # released before the second trim of each burst
+    assert calls == [-1, 0, -1, 0, -1, 0, -1, 0]  # released before every trim of each burst
 
 
 def test_when_quiet_registers_a_release_once() -> None:
@@ -73,4 +73,4 @@ def test_a_failing_release_does_not_stop_the_trimming() -> None:
 
     activity.set()
     memory.trim_when_quiet(calls.append, (0.01, 0.02), 1, activity, [release])
-    assert calls == [0, 0]  # both trims ran, the second after the failed release
+    assert calls == [0, 0]  # both trims ran, each after the failed release
