@@ -38,8 +38,9 @@ sys.path.insert(0, str(ROOT))
 from ui.memory import TRIM_AFTER_S  # noqa: E402 (needs ROOT on the path)
 
 #: Seconds the server is left quiet before its memory is read: past its last malloc_trim.
-# The trims' waits follow one another (ui/memory.trim_when_quiet): 1, 11 and 71 s after a run.
-QUIET_S = sum(TRIM_AFTER_S) + 2  # past the last trim, after the release of DuckDB's blocks
+# The trims' waits follow one another (ui/memory.trim_when_quiet): 1, 11 and 71 s after a run;
+# DuckDB's copies of the file's blocks are released before each (since 23 November 09:00).
+QUIET_S = sum(TRIM_AFTER_S) + 2  # past the last trim: an idle server
 IN_USE_S = sum(TRIM_AFTER_S[:-1]) + 2  # past the trim before it: a server still in use
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -497,10 +498,10 @@ def bench_browser(url: str, proc: subprocess.Popen, loads: int, changes: int) ->
                 page.wait_for_selector("h1", timeout=300_000)
                 _settled(page)
         # Read three times: 1 s after the last page; 2 s past the trim 11 s after the last run, what
-        # the server holds while in use (until 23 November 2026 the target's reading); and 2 s past
-        # the trim 71 s after it (ui/memory.TRIM_AFTER_S), when DuckDB's copies of the
-        # file's blocks have been released: what an idle server holds after every page has been
-        # opened. The reading at 1 s races the first trim, so it moves by ~10 MiB between runs.
+        # the server holds while in use; and 2 s past the trim 71 s after it (ui/memory.TRIM_AFTER_S):
+        # what an idle server holds after every page has been opened. DuckDB's copies of the file's
+        # blocks are released before each trim (until 23 November 09:00 only before the last). The
+        # reading at 1 s races the first trim, so it can move by ~10-20 MiB between runs.
         time.sleep(1)
         out["rss_1s_mib"] = rss_mib(proc.pid)
         time.sleep(IN_USE_S - 1)
