@@ -79,3 +79,7 @@ else:
                             format_func=lambda k: options[k])
         state.url_write("skola", pick)
         _show(_built(f"school_trend|{pick}", lambda: ev.school_trend(ctx, measure, frame, pick)))
+
+# Last, so it never competes with drawing this page: once per file, in the background, every
+# Plug Innan kommun's schools are protected together, and later picks only filter them.
+queries.warm_school_eligibility(database)

@@ -114,7 +114,7 @@ def test_a_remembered_protected_frame_comes_back_as_computed(demo, level: str) -
     the same values, markers, missing cells and dtypes as the computation, and a copy."""
     import pandas as pd
 
-    queries._PROTECTED.clear()
+    queries.clear_protected()
     for fetch in (lambda: queries.eligibility(demo, level), lambda: queries.absence(demo, level, period="lasar")):
         first = fetch()
         if level == "school":  # withheld cells ('..') and shown ones (missing marker) both go through the cache
@@ -123,3 +123,53 @@ def test_a_remembered_protected_frame_comes_back_as_computed(demo, level: str) -
         pd.testing.assert_frame_equal(again, first)
         again.iloc[:, 0] = None  # a caller may change its frame; the cache keeps its own
         pd.testing.assert_frame_equal(fetch(), first)
+
+
+def _missing_markers_alike(df):
+    """A shown cell's marker is None when computed and NaN when read back from the cache (both missing)."""
+    return df.assign(**{c: df[c].astype(object).where(df[c].notna(), None) for c in df if c.endswith("_marker")})
+
+
+def _fresh_school_cache(db) -> None:
+    queries.clear_protected()
+    queries._WARMING.pop(db.token, None)
+
+
+def test_school_figures_are_the_same_before_and_after_the_warm_up(demo) -> None:
+    """After warm_school_eligibility, picks are filtered from every member kommun's protected
+    schools; each disclosure partition lies within one kommun and one year, so every selection
+    must give exactly the rows it gave when protected on its own (withheld cells included)."""
+    import pandas as pd
+
+    _fresh_school_cache(demo)
+    whole = queries.eligibility(demo, "school", None)
+    hidden = whole.loc[whole["behorig_yrk_marker"] == "..", "kommun_kod"].value_counts().index.tolist()
+    assert len(hidden) >= 3  # the comparison must include kommuner with withheld schools
+    years = queries.eligibility_years(demo)
+    members = queries._member_kommuner(demo)
+    picks = [([hidden[0]], None, None), ([hidden[1]], years[-3:], None), ([hidden[2], members[0]], None, "flickor"),
+             ([members[-1]], years[:2], "alla"), (hidden[:4], years[-1:], None)]
+    _fresh_school_cache(demo)
+    before = [queries.school_eligibility(demo, k, y, g) for k, y, g in picks]
+    assert queries.eligibility(demo, "school", queries._school_ids(demo, members), None,
+                               cached_only=True) is None  # so far each pick was protected on its own
+
+    queries.warm_school_eligibility(demo).join()
+    assert queries.warm_school_eligibility(demo) is None  # once per file
+    assert queries.eligibility(demo, "school", queries._school_ids(demo, members), None, cached_only=True) is not None
+    for (kommuner, years_, grupp), expected in zip(picks, before, strict=True):
+        got = queries.school_eligibility(demo, kommuner, years_, grupp)
+        pd.testing.assert_frame_equal(_missing_markers_alike(got), _missing_markers_alike(expected))
+        assert set(got["kommun_kod"]) == set(kommuner)
+    assert any((b.filter(like="_marker") == "..").any().any() for b in before)
+
+
+def test_a_failed_warm_up_leaves_the_pages_computing_as_before(demo_db) -> None:
+    """A warm-up on a snapshot that closed under it (a swapped file) fails quietly and can run again."""
+    from pluginnan_core.db import Database
+
+    closed = Database(demo_db)
+    closed.close()
+    _fresh_school_cache(closed)
+    queries.warm_school_eligibility(closed).join()
+    assert closed.token not in queries._WARMING
