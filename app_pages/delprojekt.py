@@ -94,7 +94,7 @@ def all_projects() -> None:
     row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
     picked_types = row.multiselect(t("dp_filter_types", lang), codes, key="dp_insats",
                                    format_func=lambda c: sp.intervention_names([c], kinds, lang)[0],
-                                   placeholder=t("dp_filter_types_ph", lang))
+                                   placeholder=t("dp_filter_types_ph", lang), select_all=False)
     picked_status = row.pills(t("dp_filter_status", lang), list(sp.STATUSES), selection_mode="multi",
                               key="dp_status",
                               format_func=lambda s: f"{STATUS_ICONS[s]} {sp.status_label(s, lang).capitalize()}")

@@ -101,7 +101,8 @@ def side_by_side() -> None:
     """Up to four kommuner, one panel each, on one y axis with the region's line."""
     row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
     chosen = row.multiselect(t("jf_picks", lang), options, key="jf_picks", max_selections=cv.MAX_PICKS,
-                             format_func=lambda k: names.get(k, k), placeholder=t("jf_picks_placeholder", lang))
+                             format_func=lambda k: names.get(k, k), placeholder=t("jf_picks_placeholder", lang),
+                             select_all=False)
     shown = _pick_measure(row)
     if chosen:
         _show(*_built(cv.small_multiples, chosen, shown, lang, _order(chosen)))

@@ -195,9 +195,11 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
     current = [k for k in st.session_state.get("f_kommuner", []) if k in names]
     extra = [k for k in current if k not in allowed]  # a linked kommun outside the förbund stays pickable
     st.session_state["f_kommuner"] = current
+    # select_all=False here and on every page: Streamlit's bulk action is labelled in English only
+    # ("Select all"), and with at most 12 kommuner it could not pick all 50 anyway
     kommuner = st.sidebar.multiselect(t("kommuner", language), allowed + extra if extra else allowed,
                                       key="f_kommuner", format_func=lambda k: names.get(k, k), max_selections=12,
-                                      placeholder=t("kommun_placeholder", language))
+                                      placeholder=t("kommun_placeholder", language), select_all=False)
     years = lists.years
     if years:
         first = st.session_state.get("f_fran", years[0])

@@ -87,3 +87,13 @@ def test_database_problem_page(monkeypatch, tmp_path: Path, content, expected) -
     assert not at.exception
     assert expected in at.error[0].value
     assert "python -m pluginnan_core demo" in at.markdown[0].value
+
+
+@pytest.mark.parametrize("page", ["app_pages/oversikt.py", "app_pages/delprojekt.py", "app_pages/jamfor.py"])
+def test_no_multiselect_offers_streamlits_english_select_all(app_test, page) -> None:
+    """Streamlit (1.67) adds an English "Select all" to a multiselect's list unless told not to."""
+    at = app_test(page)
+    assert not at.exception
+    boxes = at.multiselect
+    assert len(boxes) >= (1 if page.endswith("oversikt.py") else 2)  # the sidebar's kommuner and the page's own
+    assert all(box.proto.select_all == 0 for box in boxes), [box.label for box in boxes if box.proto.select_all]
