@@ -283,6 +283,66 @@ def bench_pages(db_path: Path, runs: int) -> dict:
             "pages": pages}
 
 
+# --------------------------------------------------------------------------- a day's use (memory)
+
+DAY_PAGES = ("oversikt", "behorighet", "franvaro", "franvaro?avsnitt=skolor", "karta", "presentation")
+
+
+def _process_mib() -> float:
+    """This process's RSS after what a quiet server does (DuckDB's blocks released, garbage
+    collected, glibc's free memory returned): the memory the caches and their leftovers hold."""
+    import ctypes
+    import gc
+
+    from ui import state
+
+    for holder in list(state._HOLDERS.values()):
+        holder.release_memory()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mib(os.getpid())
+
+
+def bench_day(db_path: Path, selections: int) -> dict:
+    """Memory over a day's use: `selections` new selections (every third two kommuner), each on the
+    six pages with charts, in one process (AppTest); RSS after every fifth.
+
+    Why: the memory target is read after every page has been opened once, but each new selection
+    leaves results in the caches until their budgets are full (ui/cache.py, queries._PROTECTED).
+    This shows whether a server in use all day stays near the target.
+    """
+    import urllib.parse as up
+
+    from streamlit.testing.v1 import AppTest
+
+    _one_script_cache()
+    os.environ["PLUGINNAN_DB"] = str(db_path)
+    kommuner = plug_innan_kommuner(db_path)
+    apps = []
+    for spec in DAY_PAGES:
+        stem, _, query = spec.partition("?")
+        at = AppTest.from_file(str(shell_for(f"app_pages/{stem}.py")), default_timeout=300)
+        at.query_params.update(up.parse_qsl(query))
+        at.run()
+        apps.append(at)
+    out = {"selections": [0], "rss_mib": [_process_mib()]}
+    for n in range(1, selections + 1):
+        pick = [kommuner[(n * 7 + 3) % len(kommuner)]]
+        if n % 3 == 0:
+            pick.append(kommuner[(n * 11 + 5) % len(kommuner)])
+        for at in apps:
+            at.multiselect(key="f_kommuner").set_value(pick).run()
+            if at.exception:
+                raise RuntimeError(f"{at.exception[0].value}")
+        if n % 5 == 0:
+            out["selections"].append(n)
+            out["rss_mib"].append(_process_mib())
+    log("en dags urval: RSS " + ", ".join(f"{n}: {m:.0f}" for n, m in zip(out["selections"], out["rss_mib"],
+                                                                          strict=True)) + " MiB")
+    return out
+
+
 # --------------------------------------------------------------------------- import
 
 def absence_csv(db_path: Path, rows: int = IMPORT_ROWS) -> Path:
@@ -721,6 +781,12 @@ def report(res: dict) -> str:
             lines.append(_row(f"serverns minne (RSS) därefter, {IN_USE_S:.0f} s efter "
                               f"{len(b['new_kommun']['behorighet'])} nya kommuner på Behörighet",
                               f"{b['rss_after_picks_mib']:.0f} MiB", "", None, ""))
+    if "day" in res:
+        d = res["day"]
+        lines.append(_row(f"minnets tillväxt under en dags användning: {d['selections'][-1]} nya urval på "
+                          f"{len(DAY_PAGES)} sidor (AppTest, en process)",
+                          f"+{d['rss_mib'][-1] - d['rss_mib'][0]:.0f} MiB", f"efter alla sidor {d['rss_mib'][0]:.0f} MiB",
+                          None, ""))
     if "sessions" in res:
         r = res["sessions"]
         single, many = median(r["single"]), p95(r["many"])
@@ -733,8 +799,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", choices=["region", "national"], default="national")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, for trying the benchmark out")
-    ap.add_argument("--only", default="pages,import,browser,sessions",
-                    help="comma-separated parts to run (pages, import, browser, sessions)")
+    ap.add_argument("--only", default="pages,import,day,browser,sessions",
+                    help="comma-separated parts to run (pages, import, day, browser, sessions)")
     args = ap.parse_args(argv)
     parts = set(args.only.split(","))
     runs = 5 if args.quick else 40  # reruns per measurement: the machine drifts, and a median of 40 is steadier than of 20
@@ -745,6 +811,8 @@ def main(argv: list[str] | None = None) -> int:
         res["pages"] = bench_pages(db_path, runs)
     if "import" in parts:
         res["import"] = bench_import(db_path, 1 if args.quick else 5)
+    if "day" in parts:
+        res["day"] = bench_day(db_path, 10 if args.quick else 30)
     if parts & {"browser", "sessions"}:
         with server(db_path) as (proc, url):
             if "browser" in parts:

@@ -201,7 +201,10 @@ _PROTECTED: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _PROTECTED_BYTES: dict[tuple, int] = {}
 _protected_total = 0
 _PROTECTED_LOCK = threading.Lock()
-PROTECTED_CACHE_BYTES = 48 * 2**20
+#: Room for every page's protected tables at national scale (~14 MiB once all pages are open, the
+#: kommun × month table 8.6 MiB of it) and for ~100 selections' own (~0.2 MiB each) before the
+#: oldest go: a day's use stays bounded (docs/performance.md, change 42). Was 48 MiB.
+PROTECTED_CACHE_BYTES = 32 * 2**20
 
 
 def _frozen(value: object) -> object:

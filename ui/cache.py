@@ -44,9 +44,14 @@ T = TypeVar("T")
 
 #: Bytes the shared results may hold. At national scale one entry is at most a few MB (a kommun's
 #: school tables); the budget keeps the server's memory bounded however many selections are seen.
-BUDGET_MB = 64
-#: Bytes of recorded element messages kept for replay (a chart's JSON or a table's Arrow bytes each).
-REPLAY_MB = 32
+#: Why 16 and not the 64 it was: each new selection on the six pages with charts adds ~2 MB here,
+#: and a simulated day (30 selections on each page, AppTest in one process, national) grew the
+#: process by 133 MiB with 64 and by 39 MiB with 16 (docs/performance.md, change 42). What is
+#: evicted is rebuilt from the protected tables below it (queries._PROTECTED) in milliseconds.
+BUDGET_MB = 16
+#: Bytes of recorded element messages kept for replay (a chart's JSON or a table's Arrow bytes each):
+#: ~0.15 MB per selection on the six pages, rebuilt in milliseconds when evicted.
+REPLAY_MB = 8
 
 _MISS = object()
 _lock = threading.Lock()
