@@ -134,13 +134,14 @@ _ELIG_WEIGHTED = ", ".join(
 
 def eligibility(db: Database, level: str, ids: Sequence[str] | None = None,
                 years: Sequence[str] | None = None, grupp: str | None = None,
-                cached_only: bool = False) -> pd.DataFrame | None:
+                cached_only: bool = False, pin: bool = False) -> pd.DataFrame | None:
     """Eligibility and meritvärde per entity and läsår, protected.
 
     Columns: niva, id, namn, kommun_kod (school/kommun), forbund_id, lasar, grupp, antal_elever,
     each measure with its `_marker`, and `kalla` ('publicerad' / 'beraknad').
     `ids` filters the entities of `level` (all when None); `grupp` filters after protection.
-    With `cached_only`, None unless the protected frame is already remembered (nothing is computed).
+    With `cached_only`, None unless the protected frame is already remembered (nothing is computed);
+    with `pin`, the protected frame stays remembered (see _protected_query).
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
@@ -179,7 +180,7 @@ def eligibility(db: Database, level: str, ids: Sequence[str] | None = None,
         params.append(list(ids))
     df = _protected_query(db, sql, params, ELIGIBILITY_MEASURES, level, "lasar",
                           totals=_parent_totals(lambda lv: eligibility(db, lv, None, years), level, "lasar"),
-                          gender_rest=True, cached_only=cached_only)
+                          gender_rest=True, cached_only=cached_only, pin=pin)
     if df is None:
         return None
     if ids and level in ("school", "kommun"):
@@ -213,7 +214,8 @@ def _frozen(value: object) -> object:
 
 def _protected_query(db: Database, sql: str, params: list, measures: Sequence[str], level: str,
                      period: str, totals: Callable[[], pd.DataFrame] | None = None,
-                     gender_rest: bool = False, cached_only: bool = False) -> pd.DataFrame | None:
+                     gender_rest: bool = False, cached_only: bool = False, pin: bool = False
+                     ) -> pd.DataFrame | None:
     """`_protect_levels(db.query(sql, params), ...)`, remembered per database file.
 
     Why: kommun and region figures are protected for all kommuner at once and filtered after,
@@ -222,7 +224,8 @@ def _protected_query(db: Database, sql: str, params: list, measures: Sequence[st
     database token (a swapped-in file never sees old figures); the cache is bounded in bytes,
     oldest first out, and callers get a copy. `totals` gives the withheld parent cells (see
     `_withheld_totals`), asked only when the frame is not remembered; they follow from the same
-    database and parameters, so the key need not hold them.
+    database and parameters, so the key need not hold them. A `pin`ned frame is never pushed out
+    by newer ones (warm_school_eligibility's: a pick would otherwise protect its kommuner alone again).
     """
     key = (db.token, min_pupils(), sql, _frozen(params), tuple(measures), level, period, gender_rest)
     with _PROTECTED_LOCK:
@@ -236,20 +239,29 @@ def _protected_query(db: Database, sql: str, params: list, measures: Sequence[st
                          totals=totals() if totals is not None else None, gender_rest=gender_rest)
     kept = _packed(df)
     with _PROTECTED_LOCK:
+        if pin:
+            _PINNED.difference_update([k for k in _PINNED if k[0] != db.token])  # a replaced file's go
+            _PINNED.add(key)
         _remember_protected(key, kept)
     return df
 
 
+#: Keys of pinned frames (see _protected_query's `pin`), for the current database files only.
+_PINNED: set[tuple] = set()
+
+
 def _remember_protected(key: tuple, kept: pd.DataFrame) -> None:
-    """Store `kept` under `key` (caller holds _PROTECTED_LOCK), oldest out past the byte budget."""
+    """Store `kept` under `key` (caller holds _PROTECTED_LOCK), oldest unpinned out past the budget."""
     global _protected_total
     if key in _PROTECTED:
         _protected_total -= _PROTECTED_BYTES.pop(key)
     _PROTECTED[key] = kept
     _PROTECTED_BYTES[key] = int(kept.memory_usage(index=True).sum())
     _protected_total += _PROTECTED_BYTES[key]
-    while len(_PROTECTED) > 1 and _protected_total > PROTECTED_CACHE_BYTES:
-        old, _ = _PROTECTED.popitem(last=False)
+    for old in [k for k in _PROTECTED if k not in _PINNED and k != key]:
+        if _protected_total <= PROTECTED_CACHE_BYTES:
+            break
+        del _PROTECTED[old]
         _protected_total -= _PROTECTED_BYTES.pop(old)
 
 
@@ -259,6 +271,7 @@ def clear_protected() -> None:
     with _PROTECTED_LOCK:
         _PROTECTED.clear()
         _PROTECTED_BYTES.clear()
+        _PINNED.clear()
         _protected_total = 0
 
 
@@ -768,7 +781,7 @@ def warm_school_eligibility(db: Database) -> threading.Thread | None:
 
     def run() -> None:
         try:
-            eligibility(db, "school", _school_ids(db, _member_kommuner(db)), None)
+            eligibility(db, "school", _school_ids(db, _member_kommuner(db)), None, pin=True)
         except Exception:  # e.g. the file was swapped and this snapshot closed: pages compute as before
             with _WARM_LOCK:
                 _WARMING.pop(db.token, None)

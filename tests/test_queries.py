@@ -173,3 +173,17 @@ def test_a_failed_warm_up_leaves_the_pages_computing_as_before(demo_db) -> None:
     _fresh_school_cache(closed)
     queries.warm_school_eligibility(closed).join()
     assert closed.token not in queries._WARMING
+
+
+def test_the_warmed_school_frame_stays_when_newer_frames_fill_the_budget(demo, monkeypatch) -> None:
+    """Once pushed out, every pick would protect its kommuner alone again (and slower as the
+    selection grows), so the warmed frame is pinned while everything else ages out as before."""
+    _fresh_school_cache(demo)
+    monkeypatch.setattr(queries, "PROTECTED_CACHE_BYTES", 1)  # every new frame pushes out the others
+    queries.warm_school_eligibility(demo).join()
+    members = queries._member_kommuner(demo)
+    queries.eligibility(demo, "forbund")
+    queries.absence(demo, "kommun", period="lasar")
+    assert queries.eligibility(demo, "school", queries._school_ids(demo, members), None, cached_only=True) is not None
+    assert queries.eligibility(demo, "forbund", cached_only=True) is None  # unpinned: gone as before
+    queries.clear_protected()
