@@ -502,6 +502,13 @@ def rss_parts(pid: int) -> dict[str, float]:
 _CHART = '[data-testid="stPlotlyChart"] .main-svg'
 _DATA_JS = ("() => { const g = document.querySelector('.js-plotly-plot'); "
             "return g && g.data ? JSON.stringify(g.data.map(t => [t.name, t.y])) : null; }")
+#: Every chart's data on the page: on Frånvaro's "Skolorna" the heatmap keeps showing the first
+#: picked kommun while the selection grows, and the early warning below it is what changes.
+_ALL_DATA_JS = ("() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')]"
+                ".map(g => g.data ? g.data.map(t => [t.name, t.y]) : null))")
+#: Pages where the Chromium benchmark picks new kommuner (address, what to watch): Behörighet, and
+#: Frånvaro's schools, the slowest new selection (AppTest) among the pages with the sidebar.
+NEW_KOMMUN_PAGES = {"behorighet": ("behorighet", _DATA_JS), "franvaro-skolor": ("franvaro?avsnitt=skolor", _ALL_DATA_JS)}
 
 
 def page_url(url: str, stem: str) -> str:
@@ -528,7 +535,7 @@ def plug_innan_names(db_path: Path) -> list[str]:
         con.close()
 
 
-def _pick_kommuner(page, names: list[str]) -> list[float]:
+def _pick_kommuner(page, names: list[str], data_js: str = _DATA_JS) -> list[float]:
     """Pick each kommun in turn in the sidebar's kommun filter (the selection grows by one each
     time, so every pick is a selection not seen before); time from Enter to the first chart's data
     changing. The first pick comes right after the page appeared, as a hurried user's would."""
@@ -538,10 +545,10 @@ def _pick_kommuner(page, names: list[str]) -> list[float]:
         box.click()
         box.fill(name)
         page.get_by_role("option", name=name, exact=True).wait_for(timeout=30_000)
-        before = page.evaluate(_DATA_JS)
+        before = page.evaluate(data_js)
         t0 = time.perf_counter()
         page.keyboard.press("Enter")
-        page.wait_for_function(f"(b) => ({_DATA_JS})() !== b", arg=before, timeout=300_000)
+        page.wait_for_function(f"(b) => ({data_js})() !== b", arg=before, timeout=300_000)
         times.append(time.perf_counter() - t0)
         page.keyboard.press("Escape")
         _settled(page)
@@ -550,7 +557,7 @@ def _pick_kommuner(page, names: list[str]) -> list[float]:
 
 def bench_browser(url: str, proc: subprocess.Popen, loads: int, changes: int, names: list[str]) -> dict:
     """Cold load to the first chart, filter change to the updated chart (the gender filter on two
-    pages; a new kommun on Behörighet), then RSS after all pages."""
+    pages; new kommuner on Behörighet and Frånvaro's schools), then RSS after all pages."""
     from playwright.sync_api import sync_playwright
 
     out: dict = {"cold_load": [], "filter_change": {}, "rss_mib": None, "rss_start_mib": rss_mib(proc.pid)}
@@ -610,15 +617,18 @@ def bench_browser(url: str, proc: subprocess.Popen, loads: int, changes: int, na
         # A new kommun on Behörighet: the filter users change most, and one no cache has seen (since
         # 23 November 12:00). After the readings above, so the memory target is read as before (after
         # every page); the picks' own cost in memory is read 13 s after them, for information.
-        page.goto(page_url(url, "behorighet"))
-        page.wait_for_selector(_CHART, timeout=300_000)
-        _settled(page)
-        out["new_kommun"] = {"behorighet": _pick_kommuner(page, names[1:changes + 2])}
-        log("ny kommun behorighet: " + " ".join(f"{x:.2f}" for x in out["new_kommun"]["behorighet"])
-            + f" s, median {median(out['new_kommun']['behorighet']):.2f} s")
+        # Since 23 November 14:40 also on Frånvaro's schools, with kommuner not picked on Behörighet.
+        out["new_kommun"] = {}
+        for i, (name, (address, data_js)) in enumerate(NEW_KOMMUN_PAGES.items()):
+            page.goto(page_url(url, address))
+            page.wait_for_selector(_CHART, timeout=300_000)
+            _settled(page)
+            picks = names[1 + i * (changes + 1):(i + 1) * (changes + 1) + 1]
+            out["new_kommun"][name] = times = _pick_kommuner(page, picks, data_js)
+            log(f"ny kommun {name}: " + " ".join(f"{x:.2f}" for x in times) + f" s, median {median(times):.2f} s")
         time.sleep(IN_USE_S)
         out["rss_after_picks_mib"] = rss_mib(proc.pid)
-        log(f"RSS {IN_USE_S:.0f} s efter {changes + 1} nya kommuner: {out['rss_after_picks_mib']:.0f} MiB")
+        log(f"RSS {IN_USE_S:.0f} s efter de nya kommunerna: {out['rss_after_picks_mib']:.0f} MiB")
         browser.close()
     return out
 
@@ -745,7 +755,10 @@ def report(res: dict) -> str:
             b_new = median(r.get("bare_new") or pr["bare"])
             b_tog = median(r.get("bare_toggle") or pr["bare"])
             lines.append(_row(f"{path}, första körningen (tomma cacher)", _ms(r["first"]), "", None, ""))
-            lines.append(_row(f"{path}, ny kommun", _ms(new), f"bar sida {_ms(b_new)}", new / b_new, "≤ 3×"))
+            # A selection no cache has seen is computed anew (DuckDB, disclosure control, figure): its
+            # target is the absolute one in Chromium (filter change -> chart <= 0.6 s), not 3x a bare page.
+            lines.append(_row(f"{path}, ny kommun (nytt urval, inget i cachen)", _ms(new), f"bar sida {_ms(b_new)}",
+                              new / b_new, "se Chromium"))
             lines.append(_row(f"{path}, kön fram och tillbaka", _ms(tog), f"bar sida {_ms(b_tog)}", tog / b_tog,
                               "≤ 3×"))
     if "import" in res:
@@ -778,8 +791,8 @@ def report(res: dict) -> str:
                           f"{b['rss_mib']:.0f} MiB",
                           f"nystartad server {b.get('rss_start_mib', float('nan')):.0f} MiB", None, "≤ 300 MiB"))
         if "rss_after_picks_mib" in b:
-            lines.append(_row(f"serverns minne (RSS) därefter, {IN_USE_S:.0f} s efter "
-                              f"{len(b['new_kommun']['behorighet'])} nya kommuner på Behörighet",
+            picked = " och ".join(f"{len(v)} på {k}" for k, v in b["new_kommun"].items())
+            lines.append(_row(f"serverns minne (RSS) därefter, {IN_USE_S:.0f} s efter nya kommuner ({picked})",
                               f"{b['rss_after_picks_mib']:.0f} MiB", "", None, ""))
     if "day" in res:
         d = res["day"]
