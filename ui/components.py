@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Sequence
@@ -439,6 +440,43 @@ LAYOUT_CSS = """<style>
 </style>"""
 
 
+def picker_css(language: str) -> str:
+    """The text a filter's drop-down list shows when nothing matches what was typed, in `language`.
+
+    Why CSS: Streamlit (1.67) writes a fixed English "No results" into the empty list of every
+    selectbox and multiselect, with no parameter to change it; a Swedish user who misspells a
+    kommun would meet English. The English text is hidden (also from screen readers, as
+    `visibility: hidden` is) and ours drawn in its place. The selector is the list's own
+    `data-empty` state, so a list with options is untouched.
+    """
+    text = t("picker_no_results", language).replace("\\", "\\\\").replace('"', '\\"')
+    return ('<style>[data-testid$="Dropdown"] [role="listbox"][data-empty="true"] > [role="option"] > span '
+            '{ visibility: hidden; font-size: 0; }\n'
+            '[data-testid$="Dropdown"] [role="listbox"][data-empty="true"] > [role="option"] > span::after '
+            f'{{ content: "{text}"; visibility: visible; font-size: 0.875rem; }}</style>')
+
+
+def _not_found_script(language: str) -> str:
+    """Streamlit's "Page not found" box (an address that names no page, e.g. a mistyped or old
+    link) in Swedish when the page is Swedish; in English it is left as Streamlit writes it.
+
+    Why a script: the box is drawn by Streamlit's front end with fixed English text and no setting
+    to change it, and it opens before the first page has drawn anything. The script watches the
+    page (one watcher per tab, kept across reruns) and rewrites the box's heading, text and
+    close button's name when it appears; the language it writes is the one of the latest run.
+    """
+    texts = "null" if language == "en" else json.dumps(
+        [t("page_not_found_title", language), t("page_not_found_text", language), t("close", language)])
+    return ("<script>(function(){var w=window;w.__pluginnanNotFound=" + texts + ";"
+            "if(!w.__pluginnanNotFoundFix){w.__pluginnanNotFoundFix=function(){var x=w.__pluginnanNotFound;"
+            "if(!x)return;document.querySelectorAll('[role=\"dialog\"] h2').forEach(function(h){"
+            "if(h.textContent!=='Page not found')return;var d=h.closest('[role=\"dialog\"]');h.textContent=x[0];"
+            "var m=h.nextElementSibling;if(m)m.textContent=x[1];"
+            "var c=d&&d.querySelector('button[aria-label=\"Close\"]');if(c)c.setAttribute('aria-label',x[2]);});};"
+            "new MutationObserver(w.__pluginnanNotFoundFix).observe(document.body,{childList:true,subtree:true});}"
+            "w.__pluginnanNotFoundFix();})();</script>")
+
+
 def _lang_script(language: str) -> str:
     code = "en" if language == "en" else "sv"
     return ("<script>(function(){var d=document.documentElement;window.__pluginnanLang='" + code + "';"
@@ -473,7 +511,9 @@ class Html(str):
         return str(self)
 
 
-_CHROME = {code: Html(A11Y_CSS + LAYOUT_CSS + PRINT_CSS + PRINT_JS + _lang_script(code)) for code in ("sv", "en")}
+_CHROME = {code: Html(A11Y_CSS + LAYOUT_CSS + picker_css(code) + PRINT_CSS + PRINT_JS + _lang_script(code)
+                        + _not_found_script(code))
+           for code in ("sv", "en")}
 
 
 def chrome(language: str) -> None:

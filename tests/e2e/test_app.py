@@ -1,6 +1,7 @@
 # Browser test of the app shell: the README's start path shows the overview with its chart in
 # the system Chromium, with the demo notice, at both screen sizes, and no page error; a page's
-# section tabs (Delprojekt, Jämför) open by click; a download carries the visual's note.
+# section tabs (Delprojekt, Jämför) open by click; a download carries the visual's note; an empty
+# filter list and an address naming no page speak the page's language.
 """End-to-end: app shell, Översikt, section tabs and downloads."""
 
 from __future__ import annotations
@@ -53,6 +54,52 @@ def test_typed_address_of_the_first_page_opens_it_with_the_link_kept(page: Page,
     page.wait_for_timeout(1000)  # the box would appear after the first run
     assert page.get_by_text("Page not found").count() == 0
     assert "kommun=1489" in page.url and "/oversikt" not in page.url
+
+
+@pytest.mark.e2e
+def test_an_address_that_names_no_page_is_explained_in_swedish(page: Page, app_url: str) -> None:
+    """A mistyped or old link opens the start page with Streamlit's "Page not found" box in Swedish
+    (ui.components._not_found_script), and the box can be closed by its Swedish name."""
+    open_page(page, app_url + "/finnsinte?kommun=1489")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading", name="Sidan finns inte")).to_be_visible()
+    expect(dialog).to_contain_text("Startsidan visas i stället")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("Running the app's main page", exact=False).count() == 0
+    expect(page.locator("[data-testid='stSidebar']").get_by_text("Alingsås")).to_be_visible()
+    dialog.get_by_role("button", name="Stäng").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
+
+
+#: What an empty drop-down list shows: Streamlit's own text hidden, ours drawn (ui.components.picker_css).
+_EMPTY_LIST_JS = """() => {
+    const s = document.querySelector('[role="listbox"][data-empty="true"] > [role="option"] > span');
+    return s ? [getComputedStyle(s).visibility, getComputedStyle(s, '::after').content] : null;
+}"""
+
+
+@pytest.mark.e2e
+def test_a_filter_that_matches_nothing_says_so_in_the_pages_language(page: Page, app_url: str) -> None:
+    """Typing a name no kommun has shows "Inga träffar", not Streamlit's English "No results"; in
+    English the English text."""
+    open_page(page, app_url + "/")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    box = sidebar.locator("[data-testid='stMultiSelect'] input").first
+    box.click()
+    box.fill("Xyzköping")
+    page.wait_for_function(f"() => ({_EMPTY_LIST_JS})() !== null", timeout=TIMEOUT_MS)
+    assert page.evaluate(_EMPTY_LIST_JS) == ["hidden", '"Inga träffar"']
+    box.fill("")
+    page.keyboard.press("Escape")
+    sidebar.get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=TIMEOUT_MS)
+    box = sidebar.locator("[data-testid='stMultiSelect'] input").first
+    box.click()
+    box.fill("Xyzköping")
+    page.wait_for_function(f"() => ({_EMPTY_LIST_JS})() !== null", timeout=TIMEOUT_MS)
+    assert page.evaluate(_EMPTY_LIST_JS) == ["hidden", '"No results"']
 
 
 def _tab(page: Page, name: str):

@@ -1,5 +1,6 @@
 # The page-level Diagram / Tabell och nedladdning switch (ui.components.view_switch) and what a
-# visual draws in each view: charts, or tables with both downloads, with the summary and source.
+# visual draws in each view: charts, or tables with both downloads, with the summary and source;
+# the text of an empty filter list.
 """Tests for ui/components.py, through the pages as a user sees them (AppTest)."""
 
 from __future__ import annotations
@@ -92,3 +93,14 @@ def test_boxes_are_one_markdown_with_the_texts_escaped() -> None:
     assert md.count("<div>") == 2
     assert "- x &lt;b&gt;y&lt;/b&gt;" in md and "B &amp; C" in md
     assert "<b>" not in md and "<img" not in md
+
+
+def test_the_empty_filter_list_text_is_a_valid_css_string_in_each_language(monkeypatch) -> None:
+    """picker_css puts an i18n text into CSS `content:`; a quote or backslash in a translation
+    must not end the string (the English "No results" would show again)."""
+    from ui import components
+
+    assert 'content: "Inga träffar"' in components.picker_css("sv")
+    assert 'content: "No results"' in components.picker_css("en")
+    monkeypatch.setattr(components, "t", lambda key, language: 'Inga "träffar" \\ alls')
+    assert 'content: "Inga \\"träffar\\" \\\\ alls"' in components.picker_css("sv")
