@@ -458,19 +458,19 @@ def picker_css(language: str) -> str:
 
 def _not_found_script(language: str) -> str:
     """Streamlit's "Page not found" box (an address that names no page, e.g. a mistyped or old
-    link) in Swedish when the page is Swedish; in English it is left as Streamlit writes it.
+    link) in the page's language, saying what happens instead ("Running the app's main page" means
+    nothing to a user who never saw the app as a script).
 
     Why a script: the box is drawn by Streamlit's front end with fixed English text and no setting
     to change it, and it opens before the first page has drawn anything. The script watches the
     page (one watcher per tab, kept across reruns) and rewrites the box's heading, text and
     close button's name when it appears; the language it writes is the one of the latest run.
     """
-    texts = "null" if language == "en" else json.dumps(
-        [t("page_not_found_title", language), t("page_not_found_text", language), t("close", language)])
+    texts = json.dumps([t("page_not_found_title", language), t("page_not_found_text", language), t("close", language)])
     return ("<script>(function(){var w=window;w.__pluginnanNotFound=" + texts + ";"
             "if(!w.__pluginnanNotFoundFix){w.__pluginnanNotFoundFix=function(){var x=w.__pluginnanNotFound;"
-            "if(!x)return;document.querySelectorAll('[role=\"dialog\"] h2').forEach(function(h){"
-            "if(h.textContent!=='Page not found')return;var d=h.closest('[role=\"dialog\"]');h.textContent=x[0];"
+            "document.querySelectorAll('[role=\"dialog\"] h2').forEach(function(h){"
+            "if(h.textContent!=='Page not found'||h.dataset.pluginnan)return;h.dataset.pluginnan='1';var d=h.closest('[role=\"dialog\"]');h.textContent=x[0];"
             "var m=h.nextElementSibling;if(m)m.textContent=x[1];"
             "var c=d&&d.querySelector('button[aria-label=\"Close\"]');if(c)c.setAttribute('aria-label',x[2]);});};"
             "new MutationObserver(w.__pluginnanNotFoundFix).observe(document.body,{childList:true,subtree:true});}"
