@@ -1,6 +1,6 @@
 # Accessibility helpers that need no browser: chart text dark enough for WCAG AA, the language
 # script and focus styles present, the theme's colours meeting AA (computed, as the browser draws them).
-"""ui/components.py (readable, page_language, A11Y_CSS) and .streamlit/config.toml."""
+"""ui/components.py (readable, chrome, A11Y_CSS) and .streamlit/config.toml."""
 
 from __future__ import annotations
 

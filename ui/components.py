@@ -486,19 +486,6 @@ def _lang_script(language: str) -> str:
             "window.__pluginnanLangObserver.observe(d,{attributes:true,attributeFilter:['lang']});}})();</script>")
 
 
-def page_language(language: str) -> None:
-    """Set `<html lang>` to the language the page is shown in (WCAG 2.1, 3.1.1 Language of Page),
-    and add the styles in A11Y_CSS.
-
-    Why a script: Streamlit serves `<html lang="en">` whatever the content, so a screen reader
-    would read Swedish text with English pronunciation. The script runs in the page itself
-    (st.html, not an iframe), sets `lang` again whenever the language switch changes the body,
-    and keeps it if anything resets the attribute. It goes at the end of the sidebar, where its
-    empty block takes no visible room; the style tag with it applies to the whole page.
-    """
-    st.sidebar.html(Html(A11Y_CSS + _lang_script(language)), unsafe_allow_javascript=True)
-
-
 class Html(str):
     """HTML that `st.html` takes as it is (through `_repr_html_`).
 
@@ -517,8 +504,14 @@ _CHROME = {code: Html(A11Y_CSS + LAYOUT_CSS + picker_css(code) + PRINT_CSS + PRI
 
 
 def chrome(language: str) -> None:
-    """The page's language (see `page_language`), the focus styles and the print styles, in one
-    element; app.py calls it once per run (every element costs each rerun).
+    """The page's language, the focus styles, the print styles and Swedish in place of Streamlit's
+    fixed English (empty filter lists, the "Page not found" box), in one element; app.py calls it
+    once per run (every element costs each rerun), and the page for a damaged database too.
+
+    Why a script for the language: Streamlit serves `<html lang="en">` whatever the content, so a
+    screen reader would read Swedish text with English pronunciation (WCAG 2.1, 3.1.1 Language of
+    Page). The script runs in the page itself (st.html, not an iframe), sets `lang` again whenever
+    the language switch changes the body, and keeps it if anything resets the attribute.
 
     Why print styles: people bring a page to a meeting on paper or as a PDF. Without them, the
     browser's Print (Ctrl+P) gives only the visible part of the app's scroll box, with the menu and

@@ -117,7 +117,7 @@ def _database_problem(exc: core_db.DatabaseError) -> None:
     from ui import components  # late: components is the rendering side, state only needs this here
 
     language = lang()
-    components.page_language(language)
+    components.chrome(language)
     st.title(t("app_title", language))
     st.error(t(f"db_{exc.code}", language, path=str(exc.path)), icon=":material/error:")
     st.markdown(t("db_old_schema_what" if exc.code == "old_schema" else "db_what_to_do", language,
