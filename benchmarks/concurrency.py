@@ -157,6 +157,8 @@ def urls(base: str, session: int, loads: int) -> list[tuple[str, str]]:
 
 async def _session(browser, base: str, index: int, loads: int, old: Figures, new: Figures, result: Result,
                    go_on: asyncio.Event) -> None:
+    from tests.e2e.browser import SCRIPT_DONE_JS
+
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -172,9 +174,8 @@ async def _session(browser, base: str, index: int, loads: int, old: Figures, new
             try:
                 await page.goto(url)
                 await page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-                await page.wait_for_function(
-                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
                 await page.wait_for_selector("[data-testid='stMetricValue']", timeout=TIMEOUT_MS)
+                await page.wait_for_function(SCRIPT_DONE_JS, timeout=TIMEOUT_MS)  # all tiles, not the first
                 await page.wait_for_timeout(300)
                 values = [v.strip() for v in await page.locator("[data-testid='stMetricValue']").all_inner_texts()]
                 failures = await page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count()

@@ -20,6 +20,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 30_000
 
+#: True once Streamlit has finished the page's script. Why the app's script state and not only the
+#: absent status widget: that widget appears only after a short delay, so a load under way on a
+#: busy machine can look finished with half its elements drawn (seen once in test_concurrency).
+SCRIPT_DONE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
 
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -78,8 +87,7 @@ def open_page(page, url: str) -> None:
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(url)
     page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+    page.wait_for_function(SCRIPT_DONE_JS, timeout=TIMEOUT_MS)
 
 
 def wait_drawn(page) -> None:

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import TIMEOUT_MS, block_internet, open_page
+from tests.e2e.browser import SCRIPT_DONE_JS, TIMEOUT_MS, block_internet, open_page
 
 PATHS = ".js-plotly-plot .choroplethlayer path"
 
@@ -69,7 +69,7 @@ def test_click_on_kommun_adds_it_to_the_selection(page: Page, app_url: str) -> N
     _wait_for_outline(page)
     _click_path(page, 25)  # the first again: still picked once, nothing undone
     page.wait_for_timeout(3000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+    page.wait_for_function(SCRIPT_DONE_JS, timeout=TIMEOUT_MS)
     assert re.search(rf"kommun={first}(%2C|,){second}$", page.url), page.url
     assert page.locator("[data-testid='stException']").count() == 0
 

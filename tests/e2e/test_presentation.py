@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pptx import Presentation
 
-from tests.e2e.browser import TIMEOUT_MS, block_internet, open_page
+from tests.e2e.browser import SCRIPT_DONE_JS, TIMEOUT_MS, block_internet, open_page
 
 CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll('.js-plotly-plot .main-svg text'))
   .filter((e) => e.textContent.trim() !== '')
@@ -21,7 +21,7 @@ CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll('.js-plotly-plo
 def wait_idle(page: Page) -> None:
     """Until the run has finished: the last element the page draws (the Avsluta button) is there."""
     page.locator(".st-key-pres_exit button").wait_for(state="attached", timeout=TIMEOUT_MS)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+    page.wait_for_function(SCRIPT_DONE_JS, timeout=TIMEOUT_MS)
 
 
 def press(page: Page, key: str, slide: int) -> str:

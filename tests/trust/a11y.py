@@ -162,7 +162,9 @@ def tab_walk(page, presses: int = 60, key: str = "Tab") -> list[dict[str, Any]]:
 
 
 def settle(page, timeout_ms: int = 30_000) -> None:
-    """Wait until Streamlit has finished running the script (no status widget) and charts drew."""
+    """Wait until Streamlit has finished running the script and a moment more for the charts to draw."""
     page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    from tests.e2e.browser import SCRIPT_DONE_JS  # the one "script finished" condition of the browser tests
+
+    page.wait_for_function(SCRIPT_DONE_JS, timeout=timeout_ms)
     page.wait_for_timeout(400)
