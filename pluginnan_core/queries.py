@@ -15,6 +15,7 @@ kommun figures.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -790,7 +791,26 @@ def warm_school_eligibility(db: Database) -> threading.Thread | None:
 
     thread = threading.Thread(target=run, name="pluginnan-warm-schools", daemon=True)
     thread.start()
+    with _WARM_LOCK:
+        if not _WARM_THREADS:
+            atexit.register(_finish_warming)
+        _WARM_THREADS[:] = [t for t in _WARM_THREADS if t.is_alive()] + [thread]
     return thread
+
+
+_WARM_THREADS: list[threading.Thread] = []
+
+
+def _finish_warming() -> None:
+    """At interpreter exit, let a running warm-up finish (about a second) before teardown.
+
+    Why: a daemon thread still inside DuckDB when the interpreter finalises is ended with
+    pthread_exit, whose unwinding through DuckDB's C++ handlers aborts the process (exit code
+    134, "FATAL: exception not rethrown"); a server stopped or a test run ending mid-warm-up
+    would then fail instead of exiting cleanly.
+    """
+    for thread in list(_WARM_THREADS):
+        thread.join(timeout=2 * WARM_WAIT_S)
 
 
 def _school_ids(db: Database, kommuner: Sequence[str]) -> list[str]:

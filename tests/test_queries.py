@@ -175,6 +175,23 @@ def test_a_failed_warm_up_leaves_the_pages_computing_as_before(demo_db) -> None:
     assert closed.token not in queries._WARMING
 
 
+def test_a_process_ending_during_the_warm_up_exits_cleanly(demo_db) -> None:
+    """A server stopped (or a test run ending) while the warm-up is inside DuckDB must exit with
+    0: Python would end the daemon thread there with pthread_exit, and the unwinding through
+    DuckDB's C++ aborted the process (exit code 134) in every try before the exit handler."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from pluginnan_core import queries; "
+              "from pluginnan_core.db import Database; queries.warm_school_eligibility(Database(sys.argv[2]))")
+    root = str(Path(__file__).resolve().parents[1])
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", script, root, str(demo_db)], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr[-500:]
+
+
 def test_the_warmed_school_frame_stays_when_newer_frames_fill_the_budget(demo, monkeypatch) -> None:
     """Once pushed out, every pick would protect its kommuner alone again (and slower as the
     selection grows), so the warmed frame is pinned while everything else ages out as before."""

@@ -24,6 +24,7 @@ allocators (measured with benchmarks/run.py and docs/performance.md):
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import threading
@@ -40,6 +41,8 @@ TRIM_AFTER_S: tuple[float, ...] = (1.0, 10.0, 60.0)
 
 _tuned = False
 _activity = threading.Event()
+#: Set at interpreter exit: the trimming thread stops before touching DuckDB again (see _stop).
+_stopping = threading.Event()
 #: Called before each trim, once the server has been quiet for a wait of `TRIM_AFTER_S`: memory
 #: that is cheap to fill again (the database snapshot's copies of file blocks, ui/state).
 _releases: list[Callable[[], object]] = []
@@ -68,26 +71,44 @@ def tune() -> None:
     if libc is not None and hasattr(libc, "mallopt"):
         libc.mallopt(_M_ARENA_MAX, 2)
     if libc is not None and hasattr(libc, "malloc_trim"):
-        threading.Thread(target=trim_when_quiet, args=(libc.malloc_trim,), name="pluginnan-malloc-trim",
-                         daemon=True).start()
+        thread = threading.Thread(target=trim_when_quiet, args=(libc.malloc_trim,), name="pluginnan-malloc-trim",
+                                  daemon=True)
+        thread.start()
+        atexit.register(_stop, thread)
+
+
+def _stop(thread: threading.Thread) -> None:
+    """Stop the trimming thread before the interpreter tears down.
+
+    Why: Python ends a daemon thread that is still running during finalisation with
+    pthread_exit; if it is then inside DuckDB (a release before a trim), the unwinding meets
+    DuckDB's C++ handlers and the whole process aborts ("FATAL: exception not rethrown", exit
+    code 134), seen here when a test run ended a second after its last page run.
+    """
+    _stopping.set()
+    _activity.set()
+    thread.join(timeout=10)
 
 
 def trim_when_quiet(trim: Callable[[int], object], waits: Sequence[float] = TRIM_AFTER_S,
                     rounds: int | None = None, activity: threading.Event = _activity,
-                    releases: Sequence[Callable[[], object]] = _releases) -> None:
+                    releases: Sequence[Callable[[], object]] = _releases,
+                    stop: threading.Event = _stopping) -> None:
     """Call each of `releases`, then `trim(0)`, after each of `waits` seconds without a new run
-    (`activity` set), forever (or `rounds` times the whole sequence, for tests). A run that starts
-    meanwhile begins the sequence again."""
+    (`activity` set), forever (or `rounds` times the whole sequence, for tests) or until `stop`
+    is set (set `activity` too, to wake it). A run that starts meanwhile begins the sequence again."""
     done = 0
-    while rounds is None or done < rounds:
+    while (rounds is None or done < rounds) and not stop.is_set():
         activity.wait()
         activity.clear()
         step = 0
-        while step < len(waits):
-            if activity.wait(waits[step]):  # another run started: from the first wait again
+        while step < len(waits) and not stop.is_set():
+            if activity.wait(waits[step]):  # another run started (or a stop): from the first wait again
                 activity.clear()
                 step = 0
                 continue
+            if stop.is_set():
+                break
             for release in list(releases):
                 try:
                     release()

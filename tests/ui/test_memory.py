@@ -45,6 +45,22 @@ def test_trim_follows_each_burst_of_runs() -> None:
     assert calls == [-1, 0, -1, 0, -1, 0, -1, 0]  # released before every trim of each burst
 
 
+def test_a_stop_ends_the_thread_without_another_release() -> None:
+    """At interpreter exit (memory._stop) the thread must end, not touch DuckDB once more: a
+    daemon thread inside DuckDB during finalisation aborts the process."""
+    calls: list[int] = []
+    activity, stop = threading.Event(), threading.Event()
+    worker = threading.Thread(target=memory.trim_when_quiet,
+                              args=(calls.append, (60.0,), None, activity, [lambda: calls.append(-1)], stop),
+                              daemon=True)
+    worker.start()
+    activity.set()  # a run: the thread now waits a minute before releasing
+    stop.set()
+    activity.set()  # what memory._stop does
+    worker.join(5)
+    assert not worker.is_alive() and calls == []
+
+
 def test_when_quiet_registers_a_release_once() -> None:
     def release() -> None:
         pass
