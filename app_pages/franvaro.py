@@ -53,16 +53,17 @@ def schools() -> None:
     kommuner = cache.call(absence.heatmap_kommuner, database, sel)
     if kommuner:
         st.subheader(t("abs_h_schools", lang))
-        names = cache.call(queries.kommun_names, database)
-        if st.session_state.get("p_heat_kommun") not in kommuner:
-            st.session_state["p_heat_kommun"] = kommuner[0]
-        if st.session_state.get("p_heat_year") not in ctx.years:
-            st.session_state["p_heat_year"] = ctx.years[-1]
-        pickers = st.container(horizontal=True)  # one block for the row: each block costs every rerun
-        kommun = pickers.selectbox(t("abs_heat_kommun", lang), kommuner, key="p_heat_kommun",
-                                   format_func=lambda k: names.get(k, k), width=320)
-        lasar = pickers.selectbox(t("abs_heat_year", lang), ctx.years, key="p_heat_year", width=220)
-        show(absence.heatmap, str(kommun), str(lasar), note=t("abs_heat_legend", lang, m=min_pupils()))
+        # The school year is the last of the sidebar's range, as for the early warning below and the
+        # latest-year figures elsewhere: one place to change it, and the link names it. A kommun is
+        # picked here only when the selection holds several (each widget costs every rerun).
+        kommun = kommuner[0]
+        if len(kommuner) > 1:
+            names = cache.call(queries.kommun_names, database)
+            if st.session_state.get("p_heat_kommun") not in kommuner:
+                st.session_state["p_heat_kommun"] = kommun
+            kommun = st.selectbox(t("abs_heat_kommun", lang), kommuner, key="p_heat_kommun",
+                                  format_func=lambda k: names.get(k, k), width=320)
+        show(absence.heatmap, str(kommun), str(ctx.years[-1]), note=t("abs_heat_legend", lang, m=min_pupils()))
     st.subheader(t("abs_h_warning", lang))
     show(absence.early_warning, note=absence.early_warning_note(lang))
 

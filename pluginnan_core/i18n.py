@@ -51,6 +51,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "years": ("Läsår", "School years"),
     "gender": ("Kön", "Gender"),
     "grupp_alla": ("Alla elever", "All pupils"),
+    # the sidebar's Kön radio: under its heading "Alla" is clear, and the three fit on one line
+    "grupp_alla_radio": ("Alla", "All"),
     "grupp_flickor": ("Flickor", "Girls"),
     "grupp_pojkar": ("Pojkar", "Boys"),
     "language": ("Språk", "Language"),
@@ -376,7 +378,6 @@ TEXTS.update({
         "In {subject} absence is usually highest in {peak} and lowest in {low}; in {year} it peaked in {year_peak} "
         "({year_peak_value})."),
     "abs_heat_kommun": ("Kommun för skolöversikten", "Municipality for the school overview"),
-    "abs_heat_year": ("Läsår för skolöversikten", "School year for the school overview"),
     "abs_heat_title": ("Frånvaro per skola och månad, {kommun} {lasar}",
                        "Absence per school and month, {kommun} {lasar}"),
     "abs_heat_summary": (
@@ -392,9 +393,11 @@ TEXTS.update({
                       "No school in {kommun} has enough pupils to be shown in {lasar}."),
     "abs_heat_pupils": ("{n} elever", "{n} pupils"),
     "abs_heat_legend": ("Skolorna står med högst genomsnittlig frånvaro överst; siffran inom parentes är antalet "
-                        "elever i genomsnitt per månad. Grå rutor med ”..” visas inte (färre än {m} elever).",
+                        "elever i genomsnitt per månad. Grå rutor med ”..” visas inte (färre än {m} elever). Läsåret är "
+                        "det sista i sidomenyns urval av läsår.",
                         "Schools with the highest average absence are on top; the number in brackets is the "
-                        "average number of pupils per month. Grey cells with “..” are withheld (fewer than {m} pupils)."),
+                        "average number of pupils per month. Grey cells with “..” are withheld (fewer than {m} pupils). The "
+                        "school year is the last one in the sidebar's range of school years."),
     "col_school": ("Skola", "School"),
     "col_kommun": ("Kommun", "Municipality"),
     "col_month": ("Månad", "Month"),

@@ -218,7 +218,8 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
     else:
         lo = hi = None
     grupp = st.sidebar.radio(t("gender", language), GROUPS, key="f_kon",
-                             format_func=lambda g: t(f"grupp_{g}", language), horizontal=True)
+                             format_func=lambda g: t("grupp_alla_radio" if g == "alla" else f"grupp_{g}", language),
+                             horizontal=True)
     st.session_state["f_fran"], st.session_state["f_till"] = lo, hi
     _write_url(language, forbund, kommuner, lo, hi, grupp, years)
     return queries.Selection(forbund=(forbund,) if forbund else (), kommuner=tuple(kommuner),

@@ -112,7 +112,7 @@ def test_franvaro_schools_section_opens_by_tab_and_keeps_through_a_filter_change
     early warning instead, goes into the link, and stays open when a sidebar filter changes."""
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    open_page(page, app_url + "/franvaro?kommun=1489")
+    open_page(page, app_url + "/franvaro?kommun=1489,1480")
     expect(_tab(page, "Urvalet över tid")).to_have_attribute("aria-selected", "true")
     expect(page.locator(".st-key-p_grans")).to_be_visible(timeout=TIMEOUT_MS)
     wait_drawn(page)

@@ -40,6 +40,8 @@ def test_url_selection_is_restored(app_test, demo) -> None:
     assert not at.exception
     assert at.sidebar.multiselect[0].value == ["1489"]
     assert at.sidebar.radio[1].value == "flickor"
+    # short enough to stay on one line in the sidebar ("Alla elever" pushed "Pojkar" to a second one)
+    assert at.sidebar.radio[1].options == ["Alla", "Flickor", "Pojkar"]
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     alingsas = next(t for t in chart["data"] if t["name"] == "Alingsås")
     sql = demo.query("""SELECT lasar, behorig_yrk FROM eligibility_kommun WHERE kommun_kod = '1489'
@@ -64,6 +66,7 @@ def test_english_switch(app_test) -> None:
     at = app_test(lang="en")
     assert not at.exception
     assert at.title[0].value == "Overview"
+    assert at.sidebar.radio[1].options == ["All", "Girls", "Boys"]
     assert any("Demo data" in i.value for i in at.info)
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert chart["layout"]["separators"] == ".,"

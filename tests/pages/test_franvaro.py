@@ -88,11 +88,22 @@ def test_schools_section_shows_heatmap_and_early_warning(app_test, demo) -> None
 def test_schools_section_from_link_and_language_switch(app_test) -> None:
     at = app_test(PAGE, avsnitt="skolor", kommun="1489")
     assert not at.exception
-    assert at.selectbox(key="p_heat_kommun").value == "1489"
+    assert "p_heat_kommun" not in [s.key for s in at.selectbox]  # one kommun in the selection: nothing to pick
+    assert "Frånvaro per skola och månad, Alingsås 2024/25" in charts(at)
     at.radio(key="f_lang").set_value("en").run()
     assert not at.exception
     assert [tab.label for tab in at.tabs] == ["The selection over time", "The schools"]
     assert "Schools where absence rose most" in " ".join(charts(at))
+
+
+def test_heatmap_kommun_is_picked_among_the_selected_ones(app_test) -> None:
+    at = app_test(PAGE, avsnitt="skolor", kommun="1489,1480")
+    assert not at.exception
+    picker = at.selectbox(key="p_heat_kommun")
+    assert picker.options == ["Alingsås", "Göteborg"] and picker.value == "1489"
+    picker.set_value("1480").run()
+    assert not at.exception
+    assert "Frånvaro per skola och månad, Göteborg 2024/25" in charts(at)
 
 
 def test_unknown_section_in_link_gets_a_notice(app_test) -> None:
@@ -108,7 +119,6 @@ def test_kommun_from_url(app_test, demo) -> None:
     trend = chart(at, "Frånvaro per månad, Alingsås")
     assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, ["1489"]))
     open_section(at, "fr", "skolor")
-    assert at.selectbox(key="p_heat_kommun").value == "1489"
     heat = chart(at, "Frånvaro per skola och månad, Alingsås 2024/25")
     assert all(label.endswith("elever)") or label.endswith("(..)") for label in heat["data"][0]["y"])
 
@@ -151,7 +161,13 @@ def test_years_filter(app_test, demo) -> None:
     assert trend["data"][0]["x"][0] == "aug. 2022" and trend["data"][0]["x"][-1] == "juni 2024"
     assert trend["data"][0]["y"] == pytest.approx(sql_total(demo, ["1489"])[33:55])
     open_section(at, "fr", "skolor")
-    assert at.selectbox(key="p_heat_year").value == "2023/24"
+    # the heatmap and the early warning both show the range's last school year; no picker of its own
+    assert "Frånvaro per skola och månad, Alingsås 2023/24" in charts(at)
+    assert [s.key for s in at.selectbox if s.key and s.key.startswith("p_heat")] == []
+    at.select_slider(key="f_years").set_range("2020/21", "2022/23").run()
+    assert not at.exception
+    assert "Frånvaro per skola och månad, Alingsås 2022/23" in charts(at)
+    assert "Läsåret är det sista i sidomenyns urval av läsår." in " ".join(m.value for m in at.markdown)
 
 
 def test_english(app_test, demo) -> None:
