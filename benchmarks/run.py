@@ -208,6 +208,10 @@ def _one_script_cache() -> None:
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
 
 
+#: Rounds over all pages for the gender reruns (bench_pages): each page gets runs / rounds per round.
+TOGGLE_ROUNDS = 4
+
+
 def bench_pages(db_path: Path, runs: int) -> dict:
     """Median rerun per page after a filter change, against a bare one-line page."""
     from streamlit.testing.v1 import AppTest
@@ -246,23 +250,20 @@ def bench_pages(db_path: Path, runs: int) -> dict:
     shell_at = AppTest.from_file(str(shell_for("__empty__.py")), default_timeout=300)
     shell_at.run()
     _timed_runs(shell_at, 2, toggle_gender)
-    shell_bare: list[float] = []
-    shell = _timed_runs(shell_at, runs, toggle_gender, bare_at, shell_bare)
-    log(f"app.py med tom sida: median {median(shell) * 1000:.1f} ms")
-    def measure(at, name: str, first: float) -> None:
+
+    def first_and_new(at, name: str, first: float) -> None:
+        """After the first run: the new-kommun reruns (each misses every cache), then back to all."""
         _timed_runs(at, 2, toggle_gender)  # warm-up
         bare_new: list[float] = []
-        bare_toggle: list[float] = []
-        new = _timed_runs(at, max(runs // 2, 5), new_kommun, bare_at, bare_new)  # each misses every cache: slow
+        new = _timed_runs(at, max(runs // 2, 5), new_kommun, bare_at, bare_new)
         at.multiselect(key="f_kommuner").set_value([])
         at.run()
-        toggle = _timed_runs(at, runs, toggle_gender, bare_at, bare_toggle)
-        pages[name] = {"first": first, "new_kommun": new, "toggle_gender": toggle, "bare_new": bare_new,
-                       "bare_toggle": bare_toggle}
-        log(f"{name}: ny kommun {median(new) * 1000:.0f} ms, kön fram och tillbaka {median(toggle) * 1000:.0f} ms"
-            f" (bar sida bredvid {median(bare_toggle) * 1000:.1f} ms)")
+        pages[name] = {"first": first, "new_kommun": new, "bare_new": bare_new, "toggle_gender": [],
+                       "bare_toggle": []}
+        log(f"{name}: ny kommun {median(new) * 1000:.0f} ms")
 
-    pages = {}
+    pages: dict[str, dict] = {}
+    tests = {}  # name -> its AppTest, kept for the rounds below
     for path in page_files():
         at = AppTest.from_file(str(shell_for(path)), default_timeout=300)
         t0 = time.perf_counter()
@@ -272,13 +273,37 @@ def bench_pages(db_path: Path, runs: int) -> dict:
             log(f"{path}: undantag {at.exception[0].value}")
             pages[path] = {"error": str(at.exception[0].value)}
             continue
-        measure(at, path, first)
+        first_and_new(at, path, first)
+        tests[path] = at
         for query in SECTIONS.get(path, ()):  # the page's other sections, each opened by its link
             at = AppTest.from_file(str(shell_for(path)), default_timeout=300)
             at.query_params.update(urllib.parse.parse_qsl(query))
             t0 = time.perf_counter()
             at.run()
-            measure(at, f"{path}?{query}", time.perf_counter() - t0)
+            first_and_new(at, f"{path}?{query}", time.perf_counter() - t0)
+            tests[f"{path}?{query}"] = at
+
+    # The gender reruns in rounds: each round gives every page (and the shell) a block of reruns
+    # after two unmeasured ones. Why: this machine has slow and fast spells lasting tens of seconds
+    # (a page's block medians in one process measured 2.3-3.6x the bare page, docs/performance.md);
+    # measured all at once, a page's median was whichever spell it fell in. In rounds every row
+    # sees the same mix. The unmeasured reruns bring each page's data back into the CPU's caches,
+    # as for a user who keeps changing filters on one page.
+    shell: list[float] = []
+    shell_bare: list[float] = []
+    per_round = max(runs // TOGGLE_ROUNDS, 1)
+    for _ in range(TOGGLE_ROUNDS):
+        _timed_runs(shell_at, 2, toggle_gender)
+        shell += _timed_runs(shell_at, per_round, toggle_gender, bare_at, shell_bare)
+        for name, at in tests.items():
+            _timed_runs(at, 2, toggle_gender)
+            pages[name]["toggle_gender"] += _timed_runs(at, per_round, toggle_gender, bare_at,
+                                                        pages[name]["bare_toggle"])
+    log(f"app.py med tom sida: median {median(shell) * 1000:.1f} ms")
+    for name in tests:
+        m = pages[name]
+        log(f"{name}: kön fram och tillbaka {median(m['toggle_gender']) * 1000:.1f} ms"
+            f" (bar sida bredvid {median(m['bare_toggle']) * 1000:.1f} ms)")
     return {"bare": bare, "five_visuals": five, "five_bare": five_bare, "shell": shell, "shell_bare": shell_bare,
             "pages": pages}
 
