@@ -19,7 +19,7 @@ database, sel, lang = state.db(), state.selection(), state.lang()
 
 CHART_HEIGHT = 700  # px: with the heading, summary and buttons the slide fits a 1920×1080 screen
 LONG_TITLE = 80  # characters: a longer heading takes two lines, and the chart gives up the room
-CHART_CONFIG = {**components.PLOTLY_CONFIG, "displayModeBar": False, "scrollZoom": False}
+CHART_CONFIG = {**components.plotly_config(lang), "displayModeBar": False, "scrollZoom": False}
 
 #: Projector chrome: no sidebar, header, toolbar or app-wide notices (the slide carries its own
 #: demo badge); big text.

@@ -1184,3 +1184,77 @@ TEXTS.update({
     ),
 })
 
+
+
+# --------------------------------------------------------------------------- the front ends' own English
+
+#: Streamlit's front end names its own controls in English only (aria-labels, tooltips, the skip
+#: link) and has no setting for it; ui.components' chrome script rewrites these exact texts on a
+#: Swedish page (and back after a switch to English). Keys are Streamlit 1.67's strings.
+FRONTEND_SV: dict[str, str] = {
+    "Skip to main content": "Hoppa till huvudinnehållet",
+    "App pages": "Panelens sidor",
+    "Sidebar": "Sidomeny",
+    "Collapse sidebar": "Fäll ihop sidomenyn",
+    "Expand sidebar": "Fäll ut sidomenyn",
+    "Open": "Öppna",
+    "Help": "Hjälp",
+    "Link to heading": "Länk till rubriken",
+    "Fullscreen": "Helskärm",
+    "Close fullscreen": "Stäng helskärm",
+    "Exit fullscreen": "Stäng helskärm",
+    "Download as CSV": "Ladda ner som CSV",
+    "Search": "Sök",
+    "Show/hide columns": "Visa eller dölj kolumner",
+    "Clear all": "Rensa alla",
+    "Clear value": "Rensa",
+    "Dismiss": "Stäng",
+    "Close": "Stäng",
+    "Choose an option": "Välj",
+    "No options to select": "Inget att välja",
+    "Copy to clipboard": "Kopiera",
+}
+#: Texts Streamlit builds around a label: (English start or end, Swedish), e.g. "Help for Kön",
+#: "Läsår — start".
+FRONTEND_SV_PREFIX: dict[str, str] = {"Help for ": "Hjälp om ", "Shortcut ": "Kortkommando "}
+FRONTEND_SV_SUFFIX: dict[str, str] = {" — start": " — från", " — end": " — till"}
+
+#: Plotly.js's own texts (the chart toolbar's buttons and its notices) as a Plotly locale, sent
+#: with each chart's config: Streamlit's Plotly bundle registers no locales, so "locale": "sv"
+#: alone left them in English. Keys are plotly.js's strings (modebar/buttons.js).
+PLOTLY_LOCALE_SV: dict[str, Any] = {
+    "dictionary": {
+        "Autoscale": "Anpassa skalan",
+        "Box Select": "Markera med rektangel",
+        "Lasso Select": "Markera med lasso",
+        "Compare data on hover": "Jämför värden vid pekaren",
+        "Show closest data on hover": "Visa närmaste värde vid pekaren",
+        "Toggle show closest data on hover": "Visa närmaste värde vid pekaren av/på",
+        "Toggle Spike Lines": "Hjälplinjer av/på",
+        "Download plot as a PNG": "Ladda ner diagrammet som PNG",
+        "Download plot": "Ladda ner diagrammet",
+        "Download plot as JSON": "Ladda ner diagrammet som JSON",
+        "Preparing image - this may take a few seconds": "Bilden förbereds – det kan ta några sekunder",
+        "Image download succeeded": "Bilden är nedladdad",
+        "Sorry, there was a problem downloading your image!": "Bilden kunde inte laddas ner.",
+        "Pan": "Panorera",
+        "Zoom": "Zooma",
+        "Zoom in": "Zooma in",
+        "Zoom out": "Zooma ut",
+        "Reset": "Återställ",
+        "Reset axes": "Återställ axlarna",
+        "Reset view": "Återställ vyn",
+        "Reset views": "Återställ vyerna",
+        "Double-click to zoom back out": "Dubbelklicka för att zooma ut igen",
+        "Double-click on legend to isolate one trace": "Dubbelklicka på en förklaring för att visa bara den serien",
+    },
+    "format": {
+        "decimal": ",", "thousands": "\u00a0",
+        "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+        "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+        "months": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                   "oktober", "november", "december"],
+        "shortMonths": ["jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.",
+                        "dec."],
+    },
+}

@@ -25,7 +25,7 @@ import streamlit as st
 
 from pluginnan_core import exports, urlstate, views
 from pluginnan_core.db import Database
-from pluginnan_core.i18n import t
+from pluginnan_core.i18n import FRONTEND_SV, FRONTEND_SV_PREFIX, FRONTEND_SV_SUFFIX, PLOTLY_LOCALE_SV, t
 from pluginnan_core.views import Visual
 from ui import cache
 from ui.state import url_notice, url_write
@@ -35,8 +35,16 @@ from ui.state import url_notice, url_write
 FAVICON = "data:image/png;base64," + base64.b64encode(
     (Path(__file__).resolve().parents[1] / "static" / "favicon.png").read_bytes()).decode("ascii")
 TOPOJSON_URL = "app/static/topojson/"  # local stub: maps must draw with no internet
-PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": TOPOJSON_URL,
-                 "modeBarButtonsToRemove": ["lasso2d", "select2d"], "locale": "sv"}
+_PLOTLY_BASE = {"displaylogo": False, "topojsonURL": TOPOJSON_URL, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+#: Each chart's Plotly config by language; the Swedish one brings its locale (the toolbar's texts),
+#: which Streamlit's Plotly bundle does not register (i18n.PLOTLY_LOCALE_SV).
+PLOTLY_CONFIGS = {"sv": {**_PLOTLY_BASE, "locale": "sv", "locales": {"sv": PLOTLY_LOCALE_SV}},
+                  "en": {**_PLOTLY_BASE, "locale": "en"}}
+
+
+def plotly_config(language: str) -> dict:
+    """The Plotly config for a chart on a page in `language`."""
+    return PLOTLY_CONFIGS["en" if language == "en" else "sv"]
 
 
 def demo_notice(database: Database, language: str) -> None:
@@ -262,13 +270,13 @@ def visual(key: str, title: str, figure: dict | None, table: pd.DataFrame, summa
         return None
     if on_select:  # a chart that reports clicks is a widget: drawn each run, not replayed
         shown = readable(figure) if drawn is None else _selectable(drawn, figure)
-        event = st.plotly_chart(shown, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
+        event = st.plotly_chart(shown, key=f"chart_{key}", config=plotly_config(language), alt=summary,
                                 height=height or "content", on_select=on_select, selection_mode="points")
         _draw(drawn, "text", text)
         return event
 
     def chart_part() -> None:
-        st.plotly_chart(readable(figure), key=f"chart_{key}", config=PLOTLY_CONFIG, alt=summary,
+        st.plotly_chart(readable(figure), key=f"chart_{key}", config=plotly_config(language), alt=summary,
                         height=height or "content")
         text()
     _draw(drawn, "chart", chart_part)
@@ -477,6 +485,39 @@ def _not_found_script(language: str) -> str:
             "w.__pluginnanNotFoundFix();})();</script>")
 
 
+def _frontend_texts_script(language: str) -> str:
+    """Streamlit's own control names in the page's language (i18n.FRONTEND_SV): aria-labels and
+    tooltips such as "Collapse sidebar", "Help for Kön", the chart toolbar's "Fullscreen" (a button
+    Streamlit adds to Plotly's, so Plotly's locale does not reach it), and the skip link.
+
+    Why a script: Streamlit's front end writes these in English whatever the page's language, and
+    a screen reader then reads English words on a Swedish page; a sighted user sees some of them
+    as tooltips. The script (one watcher per tab, kept across reruns) rewrites exact known texts
+    in attributes, and in text only inside tooltips, links and buttons, shortly after the page
+    changes; after a switch to English it writes the English back. Our own texts never match,
+    since the keys are Streamlit's strings.
+    """
+    table = {"exact": FRONTEND_SV, "prefix": FRONTEND_SV_PREFIX, "suffix": FRONTEND_SV_SUFFIX}
+    return ("<script>(function(){var w=window;w.__pluginnanTexts={lang:'" + ("en" if language == "en" else "sv")
+            + "',t:" + json.dumps(table, ensure_ascii=False) + "};"
+            "if(!w.__pluginnanTextsFix){var due=false;"
+            "var tr=function(v,sv){var x=w.__pluginnanTexts.t,k,a,b;"
+            "for(k in x.exact){a=sv?k:x.exact[k];b=sv?x.exact[k]:k;if(v===a)return b;}"
+            "for(k in x.prefix){a=sv?k:x.prefix[k];b=sv?x.prefix[k]:k;if(v.indexOf(a)===0)return b+v.slice(a.length);}"
+            "for(k in x.suffix){a=sv?k:x.suffix[k];b=sv?x.suffix[k]:k;"
+            "if(v.length>a.length&&v.slice(-a.length)===a)return v.slice(0,-a.length)+b;}return v;};"
+            "var fix=function(){due=false;var sv=w.__pluginnanTexts.lang==='sv';"
+            "document.querySelectorAll('[aria-label],[title],[placeholder],[data-title]').forEach(function(el){"
+            "['aria-label','title','placeholder','data-title'].forEach(function(n){var v=el.getAttribute(n);"
+            "if(v){var r=tr(v,sv);if(r!==v)el.setAttribute(n,r);}});});"
+            "document.querySelectorAll('a,button,[role=\"tooltip\"],[data-baseweb=\"tooltip\"] div').forEach(function(el){"
+            "if(el.children.length)return;var v=el.textContent;if(!v)return;var r=tr(v,sv);if(r!==v)el.textContent=r;});};"
+            "w.__pluginnanTextsFix=fix;"
+            "new MutationObserver(function(){if(!due){due=true;setTimeout(fix,60);}}).observe(document.body,"
+            "{childList:true,subtree:true,attributes:true,attributeFilter:['aria-label','title','placeholder','data-title']});}"
+            "w.__pluginnanTextsFix();})();</script>")
+
+
 def _lang_script(language: str) -> str:
     code = "en" if language == "en" else "sv"
     return ("<script>(function(){var d=document.documentElement;window.__pluginnanLang='" + code + "';"
@@ -499,7 +540,7 @@ class Html(str):
 
 
 _CHROME = {code: Html(A11Y_CSS + LAYOUT_CSS + picker_css(code) + PRINT_CSS + PRINT_JS + _lang_script(code)
-                        + _not_found_script(code))
+                        + _not_found_script(code) + _frontend_texts_script(code))
            for code in ("sv", "en")}
 
 

@@ -102,6 +102,41 @@ def test_a_filter_that_matches_nothing_says_so_in_the_pages_language(page: Page,
     assert page.evaluate(_EMPTY_LIST_JS) == ["hidden", '"No results"']
 
 
+#: Streamlit's and Plotly's own English names on a page: (attribute or "text", value), all of them.
+_FRONT_END_ENGLISH_JS = """() => {
+    const out = [];
+    for (const el of document.querySelectorAll('[aria-label],[title],[data-title]'))
+        for (const a of ['aria-label', 'title', 'data-title']) { const v = el.getAttribute(a); if (v) out.push(v); }
+    for (const el of document.querySelectorAll('a, button')) if (!el.children.length) out.push(el.textContent);
+    return out;
+}"""
+_ENGLISH = ("Collapse sidebar", "App pages", "Skip to main content", "Link to heading", "Fullscreen",
+            "Download plot as a PNG", "Zoom in", "Reset axes", "Open")
+
+
+@pytest.mark.e2e
+def test_streamlits_and_plotlys_own_control_names_are_swedish_on_a_swedish_page(page: Page, app_url: str) -> None:
+    """What a screen reader reads and a tooltip shows for Streamlit's and Plotly's own controls
+    (the sidebar button, help icons, a chart's toolbar) follows the page's language, both ways."""
+    open_page(page, app_url + "/behorighet?kommun=1489")
+    wait_drawn(page)
+    page.wait_for_timeout(500)  # the rewrite follows the page's changes after a moment
+    names = page.evaluate(_FRONT_END_ENGLISH_JS)
+    assert not [v for v in names if v in _ENGLISH or v.startswith("Help for ")], names
+    for swedish in ("Fäll ihop sidomenyn", "Hoppa till huvudinnehållet", "Ladda ner diagrammet som PNG", "Zooma in",
+                    "Läsår — från"):
+        assert swedish in names, (swedish, names)
+    assert any(v.startswith("Hjälp om ") for v in names), names
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", name="Eligibility", exact=False).first).to_be_visible(timeout=TIMEOUT_MS)
+    wait_drawn(page)
+    page.wait_for_timeout(500)
+    names = page.evaluate(_FRONT_END_ENGLISH_JS)
+    for english in ("Collapse sidebar", "Skip to main content", "Download plot as a PNG", "School years — start"):
+        assert english in names, (english, names)
+    assert not [v for v in names if v in ("Fäll ihop sidomenyn", "Zooma in") or v.startswith("Hjälp om ")], names
+
+
 def _tab(page: Page, name: str):
     return page.get_by_role("tab", name=name)
 

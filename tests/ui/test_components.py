@@ -104,3 +104,19 @@ def test_the_empty_filter_list_text_is_a_valid_css_string_in_each_language(monke
     assert 'content: "No results"' in components.picker_css("en")
     monkeypatch.setattr(components, "t", lambda key, language: 'Inga "träffar" \\ alls')
     assert 'content: "Inga \\"träffar\\" \\\\ alls"' in components.picker_css("sv")
+
+
+def test_each_chart_carries_plotlys_toolbar_texts_in_the_pages_language(app_test) -> None:
+    """Streamlit's Plotly bundle registers no locales: without the Swedish one in the chart's own
+    config the toolbar ("Download plot as a PNG", "Zoom in") stays English on a Swedish page."""
+    import json
+
+    at = app_test(kommun="1489")
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert configs and all(c["locale"] == "sv" for c in configs)
+    words = configs[0]["locales"]["sv"]["dictionary"]
+    assert words["Download plot as a PNG"] == "Ladda ner diagrammet som PNG" and words["Zoom in"] == "Zooma in"
+    assert configs[0]["locales"]["sv"]["format"]["decimal"] == ","
+    at = app_test(kommun="1489", lang="en")
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert configs and all(c["locale"] == "en" and "locales" not in c for c in configs)
