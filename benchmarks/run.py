@@ -605,7 +605,7 @@ def bench_browser(url: str, proc: subprocess.Popen, loads: int, changes: int, na
             page.wait_for_selector(_CHART, timeout=300_000)
             _settled(page)
             times = []
-            labels = ["Flickor", "Pojkar", "Alla elever"]
+            labels = ["Flickor", "Pojkar", "Alla"]
             for i in range(changes + 1):
                 before = page.evaluate(_DATA_JS)
                 radio = page.get_by_test_id("stSidebar").get_by_text(labels[i % 3], exact=True)
