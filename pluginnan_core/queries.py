@@ -754,6 +754,8 @@ _GROUP_ORDER = {"alla": 0, "flickor": 1, "pojkar": 2}
 #: database token -> set when warm_school_eligibility's thread for that file has finished
 _WARMING: dict[str, threading.Event] = {}
 _WARM_LOCK = threading.Lock()
+#: The warm-up threads started in this process, joined at exit (_finish_warming).
+_WARM_THREADS: list[threading.Thread] = []
 #: How long a pick waits for a running warm-up (~1 s at national scale) before computing alone.
 WARM_WAIT_S = 5.0
 
@@ -796,9 +798,6 @@ def warm_school_eligibility(db: Database) -> threading.Thread | None:
             atexit.register(_finish_warming)
         _WARM_THREADS[:] = [t for t in _WARM_THREADS if t.is_alive()] + [thread]
     return thread
-
-
-_WARM_THREADS: list[threading.Thread] = []
 
 
 def _finish_warming() -> None:
