@@ -169,7 +169,6 @@ TEXTS.update({
     "no_data": ("Det finns inga uppgifter för det här urvalet.", "There are no figures for this selection."),
     "picker_no_results": ("Inga träffar", "No results"),
     "page_not_found_title": ("Sidan finns inte", "Page not found"),
-    "close": ("Stäng", "Close"),
     "page_not_found_text": ("Adressen leder inte till någon sida i panelen. Startsidan visas i stället.",
                             "The address does not lead to a page of the dashboard. The start page is shown instead."),
     "kommun_placeholder": ("Alla kommuner i urvalet", "All municipalities in the selection"),

@@ -471,16 +471,16 @@ def _not_found_script(language: str) -> str:
 
     Why a script: the box is drawn by Streamlit's front end with fixed English text and no setting
     to change it, and it opens before the first page has drawn anything. The script watches the
-    page (one watcher per tab, kept across reruns) and rewrites the box's heading, text and
-    close button's name when it appears; the language it writes is the one of the latest run.
+    page (one watcher per tab, kept across reruns) and rewrites the box's heading and text when it
+    appears; the language it writes is the one of the latest run. Its close button's name is one
+    of Streamlit's fixed texts (`_frontend_texts_script`).
     """
-    texts = json.dumps([t("page_not_found_title", language), t("page_not_found_text", language), t("close", language)])
+    texts = json.dumps([t("page_not_found_title", language), t("page_not_found_text", language)])
     return ("<script>(function(){var w=window;w.__pluginnanNotFound=" + texts + ";"
             "if(!w.__pluginnanNotFoundFix){w.__pluginnanNotFoundFix=function(){var x=w.__pluginnanNotFound;"
             "document.querySelectorAll('[role=\"dialog\"] h2').forEach(function(h){"
-            "if(h.textContent!=='Page not found'||h.dataset.pluginnan)return;h.dataset.pluginnan='1';var d=h.closest('[role=\"dialog\"]');h.textContent=x[0];"
-            "var m=h.nextElementSibling;if(m)m.textContent=x[1];"
-            "var c=d&&d.querySelector('button[aria-label=\"Close\"]');if(c)c.setAttribute('aria-label',x[2]);});};"
+            "if(h.textContent!=='Page not found'||h.dataset.pluginnan)return;h.dataset.pluginnan='1';h.textContent=x[0];"
+            "var m=h.nextElementSibling;if(m)m.textContent=x[1];});};"
             "new MutationObserver(w.__pluginnanNotFoundFix).observe(document.body,{childList:true,subtree:true});}"
             "w.__pluginnanNotFoundFix();})();</script>")
 
