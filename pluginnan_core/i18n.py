@@ -146,11 +146,15 @@ def fmt_value(value: Any, unit: str, lang: str = DEFAULT_LANG, marker: str | Non
 
 
 def fmt_change(value: Any, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """A signed change: '+1,2 procentenheter' / '−0,4 percentage points'."""
+    """A signed change: '+1,2 procentenheter' / '−0,4 percentage points'.
+
+    The sign follows the shown (rounded) figure: a fall of 0,04 reads '±0,0', not '−0,0', which a
+    tile would draw as a fall in red.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "."
-    sign = "+" if value > 0 else ("\u2212" if value < 0 else "±")
     body = fmt_number(abs(value), 1, lang)
+    sign = "±" if not any(c in "123456789" for c in body) else "+" if value > 0 else "\u2212"
     if unit == "%":
         word = "procentenheter" if lang == "sv" else "percentage points"
     elif unit == "p":

@@ -31,6 +31,14 @@ def test_changes_are_signed_with_unit_words() -> None:
     assert fmt_change(-0.4, "%", "en") == "\u22120.4 percentage points"
 
 
+def test_a_change_that_rounds_to_zero_has_no_sign() -> None:
+    """A tile showed '−0,0 poäng' with a red arrow for a fall of 0,04 (Behörighet, demo data)."""
+    assert fmt_change(-0.04, "p") == "±0,0 poäng"
+    assert fmt_change(0.049, "%", "en") == "±0.0 percentage points"
+    assert fmt_change(-0.06, "p") == "\u22120,1 poäng"  # shown as a fall: it is one
+    assert fmt_change(0.0, "%") == "±0,0 procentenheter"
+
+
 def test_every_text_has_both_languages() -> None:
     for key, (sv, en) in TEXTS.items():
         assert sv and en, key
