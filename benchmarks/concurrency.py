@@ -174,10 +174,10 @@ async def _session(browser, base: str, index: int, loads: int, old: Figures, new
             try:
                 await page.goto(url)
                 await page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-                await page.wait_for_selector("[data-testid='stMetricValue']", timeout=TIMEOUT_MS)
+                await page.wait_for_selector(".pi-tile-value", timeout=TIMEOUT_MS)
                 await page.wait_for_function(SCRIPT_DONE_JS, timeout=TIMEOUT_MS)  # all tiles, not the first
                 await page.wait_for_timeout(300)
-                values = [v.strip() for v in await page.locator("[data-testid='stMetricValue']").all_inner_texts()]
+                values = [v.strip() for v in await page.locator(".pi-tile-value").all_inner_texts()]
                 failures = await page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count()
                 if failures or errors:
                     result.loads.append(Seen(index, started, url, "error", "; ".join(errors) or "felruta på sidan"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -96,6 +98,59 @@ def tables(at) -> list:
     show_as(at, "tabell")
     out = [d.value for d in at.dataframe]
     show_as(at, "diagram")
+    return out
+
+
+@dataclass(frozen=True)
+class ShownTile:
+    """One KPI tile as a user reads it: label, value, change (with its colour class) and help."""
+
+    label: str
+    value: str
+    delta: str
+    help: str
+    look: str  # pi-good, pi-bad, pi-flat or "" (no change shown)
+
+
+class _TileParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[ShownTile] = []
+        self._part: str | None = None
+        self._texts: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        cls = dict(attrs).get("class") or ""
+        if cls == "pi-tile":
+            self._texts = {"label": "", "value": "", "delta": "", "help": "", "look": ""}
+        elif cls.startswith("pi-tile-"):
+            self._part = cls.split()[0].removeprefix("pi-tile-")
+            if self._part == "delta":
+                self._texts["look"] = cls.split()[1]
+        elif cls == "pi-help":
+            self._texts["help"] = dict(attrs).get("data-help") or ""
+            self._part = None  # the hidden copy of the help is not part of the label
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self._part = None
+        if tag == "div" and self._texts and self._texts["value"]:
+            self.found.append(ShownTile(**{k: v.strip() for k, v in self._texts.items()}))
+            self._texts = {}
+
+    def handle_data(self, data: str) -> None:
+        if self._part in ("label", "value", "delta"):
+            self._texts[self._part] += data
+
+
+def tiles(at) -> list[ShownTile]:
+    """The page's KPI tiles (ui.components.tiles: one Markdown element of HTML), in order."""
+    out: list[ShownTile] = []
+    for m in at.markdown:
+        if 'class="pi-tiles"' in m.value:
+            parser = _TileParser()
+            parser.feed(m.value)
+            out += parser.found
     return out
 
 

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pluginnan_core import db
-from tests.conftest import ROOT
+from tests.conftest import ROOT, tiles
 from tests.trust.pages import existing_pages
 
 PAGES = [p.path for p in existing_pages() if not p.path.endswith("ladda_upp.py")]
@@ -105,7 +105,7 @@ def test_a_swapped_file_is_read_on_the_next_run_and_a_vanished_one_is_explained(
                     "AND lasar = (SELECT max(lasar) FROM eligibility_kommun) AND grupp = 'alla'")
     at.sidebar.multiselect[0].select("1489").run()
     assert not at.exception
-    assert at.metric[0].value.startswith("12,3")
+    assert tiles(at)[0].value.startswith("12,3")
     path.unlink()  # then someone deletes it
     at.sidebar.radio[1].set_value("flickor").run()
     assert not at.exception

@@ -76,27 +76,47 @@ def boxes(texts: Sequence[str], widths: Sequence[int], lead: str = "") -> str:
         f'<div class="pi-boxes" style="--pi-cols: {cols}">\n{cells}</div>\n'
 
 
-def tile(label: str, value: str, delta: str | None = None, help_text: str | None = None,
-         delta_color: str = "normal") -> None:
-    # st.metric reads the arrow's direction from a leading ASCII '-'; our formatter writes the
-    # typographic minus (U+2212), which it would show as a rise.
-    if delta and delta.startswith("\u2212"):
-        delta = "-" + delta[1:]
-    st.metric(label, value, delta=delta, help=help_text, delta_color=delta_color, border=True)
+#: A tile's change by its sign and the tile's colour rule: (arrow, CSS class). The arrow is hidden from
+#: screen readers, which read the sign in the text; a change that rounds to zero (±) is neutral.
+_DELTA_LOOK = {("+", "normal"): ("↑", "pi-good"), ("−", "normal"): ("↓", "pi-bad"),
+               ("+", "inverse"): ("↑", "pi-bad"), ("−", "inverse"): ("↓", "pi-good"),
+               ("+", "off"): ("↑", "pi-flat"), ("−", "off"): ("↓", "pi-flat")}
+
+
+def _tile(item: Any) -> str:
+    esc = html.escape
+    label = esc(item.label)
+    if item.help:
+        # the "?" shows the help on hover and keyboard focus (LAYOUT_CSS); a screen reader reads the
+        # hidden copy in its place
+        label += (f'<span class="pi-help" tabindex="0" data-help="{esc(item.help)}">'
+                  f'<span class="pi-sr">{esc(item.help)}</span></span>')
+    out = f'<div class="pi-tile"><p class="pi-tile-label">{label}</p><p class="pi-tile-value">{esc(item.value)}</p>'
+    if item.delta:
+        sign = {"-": "−", "\u2212": "−", "+": "+"}.get(item.delta[0], "")
+        arrow, look = _DELTA_LOOK.get((sign, item.delta_color), ("", "pi-flat"))
+        arrow = f'<span aria-hidden="true">{arrow}</span> ' if arrow else ""
+        out += f'<p class="pi-tile-delta {look}">{arrow}{esc(item.delta)}</p>'
+    return out + "</div>"
+
+
+def tiles_markup(items: Sequence[Any], per_row: int = 4) -> str:
+    """HTML for KPI tiles (views' Tile objects), `per_row` side by side: one element for
+    `st.markdown(..., unsafe_allow_html=True)`. All text is escaped.
+
+    Why not st.metric in a row: each tile was an element and each row a block, five to six
+    messages for four tiles, and every message costs each rerun the same (docs/performance.md).
+    These look like Streamlit's bordered metrics (LAYOUT_CSS `.pi-tiles`), keep equal heights in a
+    row and stack on a narrow screen. A change that rounds to zero shows no arrow and no colour.
+    """
+    return (f'<div class="pi-tiles" style="--pi-per-row: {int(per_row)}">'
+            + "".join(_tile(item) for item in items) + "</div>")
 
 
 def tiles(items: Sequence[Any], *, per_row: int = 4, replay: Hashable | None = None) -> None:
     """KPI tiles (views' Tile objects) in rows of `per_row`; replayed on later reruns when `replay` is given."""
     def draw() -> None:
-        # One horizontal block per row (st.columns would add a block per tile: each costs every rerun);
-        # a short last row is padded so its tiles keep the width of the ones above.
-        for start in range(0, len(items), per_row):
-            row = items[start:start + per_row]
-            with st.container(horizontal=True):
-                for item in row:
-                    tile(item.label, item.value, item.delta, item.help, item.delta_color)
-                for _ in range(per_row - len(row)):
-                    st.space("stretch")
+        st.markdown(tiles_markup(items, per_row), unsafe_allow_html=True)
 
     _draw(None if replay is None else (replay, "tiles", per_row), "tiles", draw)
 
@@ -382,7 +402,7 @@ PRINT_CSS = """
   }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; width: 100% !important;
     zoom: 0.8; }
-  [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stAlert"], [data-testid="stTable"],
+  [data-testid="stPlotlyChart"], .pi-tile, [data-testid="stAlert"], [data-testid="stTable"],
   [data-testid="stDataFrame"], [data-testid="stHeading"] { break-inside: avoid; }
   [data-testid="stHeading"] { break-after: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -436,11 +456,29 @@ A11Y_CSS = """<style>
 #: A page's section tabs (`sections`) stand in for its section headings, so their labels are larger.
 LAYOUT_CSS = """<style>
 [class*="st-key-tabs_"] [role="tab"] p { font-size: 1.2rem; font-weight: 600; }
-[data-testid="stHorizontalBlock"]:has(> [data-testid="stElementContainer"] > [data-testid="stMetric"])
-  > [data-testid="stElementContainer"] { flex: 1 1 0 !important; min-width: 12rem; }
-[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div,
-[data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; }
+.pi-tiles { display: grid; grid-template-columns: repeat(var(--pi-per-row), minmax(0, 1fr)); gap: 1rem;
+  margin-bottom: 0.5rem; }
+.pi-tile { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); }
+.pi-tiles p.pi-tile-label, .pi-tiles p.pi-tile-value, .pi-tiles p.pi-tile-delta { margin: 0; padding: 0; }
+.pi-tiles p.pi-tile-label { position: relative; font-size: 0.875rem; line-height: 1.5; }
+.pi-tiles p.pi-tile-value { font-size: 2.25rem; line-height: 1.3; padding: 0.15rem 0 0.25rem; }
+.pi-tiles p.pi-tile-delta { display: inline-block; font-size: 0.875rem; line-height: 1.4; border-radius: 0.5rem;
+  padding: 0.1rem 0.45rem; }
+.pi-good { color: #146c2e; background: #e6f4ea; }
+.pi-bad { color: #a61b1b; background: #fdecec; }
+.pi-flat { color: #404040; background: #f0f2f6; }
+.pi-help { display: inline-flex; align-items: center; justify-content: center;
+  width: 1rem; height: 1rem; margin-left: 0.4rem; border: 1.5px solid #5c5f6a; border-radius: 50%; color: #404040;
+  font-size: 0.7rem; font-weight: 600; vertical-align: -0.1rem; cursor: help; }
+.pi-help::before { content: "?"; }
+.pi-help:focus-visible { outline: 2px solid #005A9C; outline-offset: 2px; }
+.pi-help:hover::after, .pi-help:focus::after { content: attr(data-help); position: absolute; top: calc(100% + 0.3rem); left: -0.5rem;
+  right: -0.5rem; z-index: 20; padding: 0.5rem 0.75rem; border-radius: 0.5rem;
+  background: #ffffff; color: #111111; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.2); font-size: 0.875rem;
+  font-weight: 400; line-height: 1.4; white-space: normal; text-align: left; }
+.pi-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (max-width: 900px) { .pi-tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+@media (max-width: 640px) { .pi-tiles { grid-template-columns: 1fr; } }
 .pi-boxes { display: grid; grid-template-columns: var(--pi-cols); gap: 1rem; margin-bottom: 1rem; }
 .pi-boxes > div { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); }
 .pi-boxes > div > :last-child { margin-bottom: 0; }

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pluginnan_core.i18n import fmt_value
-from tests.conftest import ROOT
+from tests.conftest import ROOT, tiles
 
 
 def test_overview_tiles_and_chart_match_sql(app_test, demo) -> None:
@@ -23,12 +23,12 @@ def test_overview_tiles_and_chart_match_sql(app_test, demo) -> None:
     latest = demo.query("""SELECT max(lasar) AS y FROM eligibility_kommun""")["y"][0]
     v = demo.query(f"""SELECT sum(behorig_yrk * antal_elever) / sum(antal_elever) AS v FROM eligibility_kommun_best
                        WHERE grupp = 'alla' AND lasar = '{latest}' AND behorig_yrk IS NOT NULL""")["v"][0]
-    tile = at.metric[0]
+    tile = tiles(at)[0]
     # the selection aggregate also counts '~100' figures (as documented), so compare to 0.2 points
     shown = float(tile.value.replace("\u00a0%", "").replace(",", "."))
     assert abs(shown - v) < 0.2
     n_projects = demo.scalar("SELECT count(*) FROM subproject")
-    assert at.metric[2].value == fmt_value(n_projects, "st")
+    assert tiles(at)[2].value == fmt_value(n_projects, "st")
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = [trace["name"] for trace in chart["data"]]
     assert "Hela Plug Innan-regionen" in names and "GR" in names

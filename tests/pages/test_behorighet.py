@@ -17,7 +17,7 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 
 from pluginnan_core.i18n import fmt_number
-from tests.conftest import show_as, tables
+from tests.conftest import show_as, tables, tiles
 
 PAGE = "app_pages/behorighet.py"
 LATEST = "2024/25"
@@ -30,8 +30,8 @@ def visible_text(at) -> str:
     """What a user reads: texts, labels, options, table headers (Tabell tabs opened), chart titles,
     legends, hovers."""
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
-             for e in getattr(at, kind)]
-    parts += [f"{m.label} {m.value} {m.proto.delta} {m.help}" for m in at.metric]
+             for e in getattr(at, kind) if 'class="pi-tiles"' not in e.value]  # tiles: below
+    parts += [f"{m.label} {m.value} {m.delta} {m.help}" for m in tiles(at)]
     parts += [" ".join(map(str, w.options)) + " " + w.label for w in [*at.selectbox, *at.multiselect]]
     parts += [" ".join(d.columns) for d in tables(at)]
     for c in charts(at):
@@ -72,7 +72,7 @@ def test_default_page_matches_sql(app_test, demo) -> None:
     for name, v in zip(sql["namn"], sql["behorig_yrk"], strict=True):
         assert shown[name] == (pytest.approx(v) if pd.notna(v) else None)
     assert rank["layout"]["separators"] == ",\u00a0"
-    assert len(at.metric) == 4
+    assert len(tiles(at)) == 4
     assert_no_raw_names(at)
 
 
@@ -84,8 +84,8 @@ def test_kommun_from_url_and_measure_picker(app_test, demo) -> None:
     ale = next(t for t in trend["data"] if t["name"] == "Ale")
     sql = published(demo, "1440")
     assert ale["y"] == pytest.approx(sql["meritvarde"].tolist())
-    assert at.metric[0].value == fmt_number(sql["meritvarde"].iloc[-1], 1)
-    assert at.metric[3].value == fmt_number(sql["antal_elever"].iloc[-1], 0)
+    assert tiles(at)[0].value == fmt_number(sql["meritvarde"].iloc[-1], 1)
+    assert tiles(at)[3].value == fmt_number(sql["antal_elever"].iloc[-1], 0)
     schools = demo.query("""SELECT DISTINCT s.namn FROM eligibility_school e JOIN school s USING (skolenhetskod)
                             WHERE s.kommun_kod = '1440' ORDER BY 1""")["namn"].tolist()
     table = next(d for d in tables(at) if "Skola" in d.columns)
@@ -132,7 +132,7 @@ def test_english(app_test, demo) -> None:
     headers = " ".join(c for d in tables(at) for c in d.columns)
     assert "Andel" not in headers and "Läsår" not in headers and "Share eligible" in headers
     sql = published(demo, "1440").iloc[-1]
-    assert at.metric[0].value == f"{fmt_number(sql['behorig_yrk'], 1, 'en')}\u00a0%"
+    assert tiles(at)[0].value == f"{fmt_number(sql['behorig_yrk'], 1, 'en')}\u00a0%"
     assert "Trend over time" in [h.value for h in at.header]
     assert_no_raw_names(at)
     for word in ("Andel", "elever", "läsåret", "Kommun", "Skola", "procentenheter"):
@@ -198,7 +198,7 @@ def small_app(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_disclosure_on_page_and_in_downloads(small_app) -> None:
     at, files = small_app(kommun="1440", kon="flickor")
     assert not at.exception
-    assert at.metric[0].value == ".." and at.metric[3].value == ".."
+    assert tiles(at)[0].value == ".." and tiles(at)[3].value == ".."
     rank = next(d for d in tables(at) if "Plats" in d.columns)
     show_as(at, "tabell")  # the download buttons are drawn with the tables
     ale = rank[rank["Kommun"] == "Ale"].iloc[0]

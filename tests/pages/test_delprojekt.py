@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from pluginnan_core import evaluate
 from pluginnan_core.db import Database
 from pluginnan_core.i18n import fmt_number, t
-from tests.conftest import ROOT, open_section, tables
+from tests.conftest import ROOT, open_section, tables, tiles
 
 PAGE = "app_pages/delprojekt.py"
 MINUS = "\u2212"
@@ -65,7 +65,7 @@ def test_page_renders_the_list_map_and_rules(app_test, demo) -> None:
     assert at.title[0].value == "Delprojekt"
     assert [tab.label for tab in at.tabs] == ["Alla delprojekt", "Ett delprojekts resultat", "Resultat per insatstyp"]
     assert listed(at) == sql_ids(demo)
-    assert at.metric[0].value == str(demo.scalar("SELECT count(*) FROM subproject"))
+    assert tiles(at)[0].value == str(demo.scalar("SELECT count(*) FROM subproject"))
 
     def kinds() -> set[str]:
         return {tr["type"] for c in at.get("plotly_chart") for tr in json.loads(c.proto.spec)["data"]}
@@ -73,7 +73,7 @@ def test_page_renders_the_list_map_and_rules(app_test, demo) -> None:
     assert kinds() == {"bar", "choropleth"}  # the timeline and the map; only the open section is drawn
     assert "pagar" not in " ".join(table_with(at, "Id")["Status"])
     open_section(at, "dp", "projekt")
-    assert not at.exception and not at.metric  # the list's tiles are gone with its section
+    assert not at.exception and not tiles(at)  # the list's tiles are gone with its section
     assert at.selectbox(key="dp_projekt").value == sql_ids(demo)[0]
     assert "scatter" in kinds()  # the effects and the before/after chart
     assert "**starkt underlag**" in " ".join(m.value for m in at.markdown)  # the rules are on the page
@@ -105,7 +105,7 @@ def test_sections_keep_the_lists_filters_and_follow_links(app_test, demo) -> Non
     # a link with a project but no section opens the project; with avsnitt= that section
     assert app_test(page=PAGE, projekt=pid).selectbox(key="dp_projekt").value == pid
     other = app_test(page=PAGE, projekt=pid, avsnitt="lista")
-    assert not [s for s in other.selectbox if s.key == "dp_projekt"] and other.metric
+    assert not [s for s in other.selectbox if s.key == "dp_projekt"] and tiles(other)
     english = app_test(page=PAGE, avsnitt="insatser", lang="en")
     assert [tab.label for tab in english.tabs][2] == "Outcomes by intervention type"
     assert english.selectbox(key="dp_typmatt").value == "franvaro_pct"
@@ -131,7 +131,7 @@ def test_filters_from_the_link_match_sql(app_test, demo, query, where, params) -
     at = app_test(page=PAGE, **query)
     assert not at.exception
     assert listed(at) == sql_ids(demo, where, params)
-    assert at.metric[0].value == str(len(sql_ids(demo, where, params)))
+    assert tiles(at)[0].value == str(len(sql_ids(demo, where, params)))
 
 
 def test_filter_widgets_change_the_list(app_test, demo) -> None:

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.conftest import open_section, tables
+from tests.conftest import open_section, tables, tiles
 
 PAGE = "app_pages/jamfor.py"
 
@@ -23,8 +23,8 @@ def visible_text(at) -> str:
     """What a user reads: texts, labels, options, table headers (Tabell tabs opened), chart titles,
     legends, hovers."""
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
-             for e in getattr(at, kind)]
-    parts += [f"{m.label} {m.value} {m.proto.delta} {m.help}" for m in at.metric]
+             for e in getattr(at, kind) if 'class="pi-tiles"' not in e.value]  # tiles: below
+    parts += [f"{m.label} {m.value} {m.delta} {m.help}" for m in tiles(at)]
     parts += [" ".join(map(str, w.options)) + " " + w.label for w in [*at.selectbox, *at.multiselect]]
     parts += [" ".join(d.columns) for d in tables(at)]
     for c in charts(at):

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
-from ui.components import VIEW_KEY, boxes
+from pluginnan_core.views.overview import Tile
+from tests.conftest import ShownTile, tiles
+from ui.components import VIEW_KEY, boxes, tiles_markup
 
 FRANVARO = "app_pages/franvaro.py"
 
@@ -93,6 +95,32 @@ def test_boxes_are_one_markdown_with_the_texts_escaped() -> None:
     assert md.count("<div>") == 2
     assert "- x &lt;b&gt;y&lt;/b&gt;" in md and "B &amp; C" in md
     assert "<b>" not in md and "<img" not in md
+
+
+def test_tiles_are_one_element_read_back_as_shown() -> None:
+    """Four tiles are one Markdown element whose label, value, change and help read back as written."""
+    items = [Tile("Andel behöriga 2024/25", "87,3\u00a0%", "+0,3 procentenheter sedan 2023/24", "Bygger på 9 elever"),
+             Tile("Total frånvaro", "7,9\u00a0%", "+0,1 procentenheter", "Lägre är bättre", delta_color="inverse"),
+             Tile("Meritvärde", "235,4", "\u22120,4 poäng", ""),
+             Tile("Delprojekt", "30", "5 pågår just nu", "Alla projekt", delta_color="off")]
+
+    class Shown:  # what AppTest gives a test: the page's Markdown elements
+        markdown = [type("M", (), {"value": tiles_markup(items, per_row=2)})()]
+
+    assert 'style="--pi-per-row: 2"' in Shown.markdown[0].value
+    assert tiles(Shown) == [
+        ShownTile("Andel behöriga 2024/25", "87,3\u00a0%", "↑ +0,3 procentenheter sedan 2023/24", "Bygger på 9 elever",
+                  "pi-good"),
+        ShownTile("Total frånvaro", "7,9\u00a0%", "↑ +0,1 procentenheter", "Lägre är bättre", "pi-bad"),  # a rise is bad
+        ShownTile("Meritvärde", "235,4", "↓ \u22120,4 poäng", "", "pi-bad"),
+        ShownTile("Delprojekt", "30", "5 pågår just nu", "Alla projekt", "pi-flat")]  # no sign: no arrow
+
+
+def test_a_tile_whose_change_rounds_to_zero_is_neutral_and_text_is_escaped() -> None:
+    md = tiles_markup([Tile("A <b>&</b>", "1", "±0,0 poäng", 'x" onmouseover="alert(1)')])
+    assert 'class="pi-tile-delta pi-flat">±0,0 poäng</p>' in md
+    assert "<b>" not in md and "A &lt;b&gt;&amp;&lt;/b&gt;" in md
+    assert 'data-help="x&quot; onmouseover=&quot;alert(1)"' in md
 
 
 def test_the_empty_filter_list_text_is_a_valid_css_string_in_each_language(monkeypatch) -> None:
