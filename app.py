@@ -56,6 +56,12 @@ def _pages(language: str) -> list:
 def main() -> None:
     memory.tune()  # once per server process: freed memory goes back to the system
     language = state.lang()  # after a click on the language switch, already its new value (widget state comes first)
+    if "_pages" not in st.session_state:
+        # A session's first run sets the tab icon before the menu: Streamlit's front end otherwise
+        # shows the opened page's menu icon (":material/...") as the tab icon until the page config
+        # arrives, and fetches it from fonts.gstatic.com: a request to Google from every new visitor
+        # (and a failed one offline). Once set, the front end keeps it for the session.
+        st.set_page_config(page_icon=components.FAVICON)
     page = st.navigation(_pages(language), position="sidebar")  # ten pages: "top" overflows into an English "N more"
     # Once per run, before anything is drawn: each page its own title (WCAG 2.4.2)
     st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", page_icon=components.FAVICON,
