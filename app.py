@@ -54,6 +54,7 @@ def _pages(language: str) -> list:
 
 
 def main() -> None:
+    state.read_link()  # the link's parameters, read once for the whole run
     memory.tune()  # once per server process: freed memory goes back to the system
     language = state.lang()  # after a click on the language switch, already its new value (widget state comes first)
     if "_pages" not in st.session_state:

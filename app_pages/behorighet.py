@@ -65,8 +65,7 @@ st.header(t("be_h_schools", lang))
 schools = _built("schools", lambda: ev.schools(ctx, measure, frame)) if frame is not None else (None, None)
 if schools[0] is None:
     st.info(t("be_pick_kommun", lang), icon=":material/school:")
-    if "skola" in st.query_params:
-        del st.query_params["skola"]
+    state.url_write("skola", None)
 else:
     st.caption(t("be_schools_note", lang))
     _show(schools)

@@ -49,7 +49,7 @@ def _url_multi(param: str, options: list[str], key: str) -> None:
     if key in st.session_state:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
         return
-    good, bad = sp.parse_codes(st.query_params.get(param), options)
+    good, bad = sp.parse_codes(state.link().get(param), options)
     if bad:
         state.url_notice(param, ",".join(bad), lang)
     st.session_state[key] = good
@@ -84,7 +84,7 @@ listed, _ = _built("listed", lambda: sp.filter_register(register, filters), scop
 
 def _linked_section() -> str:
     """The section a link without `avsnitt=` opens: older links to one project open that project."""
-    params = st.query_params
+    params = state.link()
     return "projekt" if "projekt" in params or "utfall" in params else "insatser" if "typmatt" in params else "lista"
 
 
@@ -112,14 +112,14 @@ def all_projects() -> None:
 def one_project() -> None:
     """2. One sub-project's outcome (URL `projekt=`), among the projects the list's filters leave."""
     options, _ = _built("options", lambda: sp.project_options(listed), scope_key)
-    current = st.session_state.get("dp_projekt", st.query_params.get("projekt"))
+    current = st.session_state.get("dp_projekt", state.link().get("projekt"))
     if current and current not in options and current in set(register["projekt_id"]):
         # the project on screen (or in a shared link) stays pickable when the filters leave it out
         options = {**options, **sp.project_options(register[register["projekt_id"] == current])}
     if not options:
         st.info(t("dp_no_projects", lang), icon=":material/filter_alt_off:")
-        if "projekt" in st.query_params and "dp_projekt" in st.session_state:
-            del st.query_params["projekt"]
+        if "dp_projekt" in st.session_state:
+            state.url_write("projekt", None)
     else:
         ids = list(options)
         state.url_choice("projekt", ids, ids[0], "dp_projekt", lang)

@@ -50,7 +50,7 @@ source = components.source_line(database, lang)
 # URL -> widgets, once per visit; unknown values fall back to defaults with a notice.
 bad: list[str] = []
 if "jf_picks" not in st.session_state:
-    raw = st.query_params.get("jamfor")
+    raw = state.link().get("jamfor")
     if raw is not None:
         wanted = [k for k in raw.split(",") if k]
         bad += [f"jamfor={k[:12]}" for k in wanted if k not in options]
@@ -61,7 +61,7 @@ if "jf_picks" not in st.session_state:
     else:
         st.session_state["jf_picks"] = [k for k in sel.kommuner if k in options][:cv.MAX_PICKS]
 if "jf_matt" not in st.session_state:
-    raw = st.query_params.get("jmatt")
+    raw = state.link().get("jmatt")
     if raw is not None and raw not in measures:
         bad.append(f"jmatt={raw[:40]}")
     st.session_state["jf_matt"] = raw if raw in measures else cv.DEFAULT_MEASURE
@@ -69,7 +69,7 @@ elif st.session_state["jf_matt"] not in measures:
     st.session_state["jf_matt"] = cv.DEFAULT_MEASURE
 default_ref = next((k for k in [*sel.kommuner, *st.session_state["jf_picks"]] if k in options), options[0])
 if "jf_lik" not in st.session_state:
-    raw = st.query_params.get("lik")
+    raw = state.link().get("lik")
     if raw is not None and raw not in options:
         bad.append(f"lik={raw[:12]}")
     st.session_state["jf_lik"] = raw if raw in options else default_ref
@@ -94,7 +94,8 @@ def _pick_measure(where) -> str:
 
 def _linked_section() -> str:
     """The section a link without `avsnitt=` opens: one naming only a reference kommun opens its similar ones."""
-    return "liknande" if "lik" in st.query_params and "jamfor" not in st.query_params else "sida"
+    params = state.link()
+    return "liknande" if "lik" in params and "jamfor" not in params else "sida"
 
 
 def side_by_side() -> None:
@@ -143,8 +144,4 @@ picks, measure, ref = st.session_state["jf_picks"], st.session_state["jf_matt"],
 # widgets -> URL, so the address shares exactly this view
 for key, value, default in (("jamfor", ",".join(picks), ""), ("jmatt", measure, cv.DEFAULT_MEASURE),
                             ("lik", ref, None)):
-    if value == default:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != value:
-        st.query_params[key] = value
+    state.url_write(key, value, default)

@@ -20,7 +20,7 @@ if st.session_state.pop("_map_limit", False):
 
 # --- measure (URL `matt=`), threshold (URL `grans=`, shared with Frånvaro) and läsår
 if st.session_state.get("p_matt") not in geo.MEASURE_OPTIONS:
-    raw = st.query_params.get("matt")
+    raw = state.link().get("matt")
     value, ok = geo.pick_measure(raw)
     if not ok:
         state.url_notice("matt", raw, lang)
@@ -28,11 +28,7 @@ if st.session_state.get("p_matt") not in geo.MEASURE_OPTIONS:
 row = st.container(horizontal=True)  # one block for the row: each block costs every rerun
 measure = row.selectbox(t("map_measure", lang), geo.MEASURE_OPTIONS, key="p_matt", width=components.PICKER_WIDTH,
                        format_func=lambda m: MEASURES[m][1 if lang == "en" else 0])
-if measure != geo.DEFAULT_MEASURE:
-    if st.query_params.get("matt") != measure:
-        st.query_params["matt"] = measure
-elif "matt" in st.query_params:
-    del st.query_params["matt"]
+state.url_write("matt", measure, geo.DEFAULT_MEASURE)
 
 grans = None
 if measure == "andel_over":

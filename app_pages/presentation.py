@@ -65,14 +65,13 @@ def _step(delta: int, total: int) -> None:
 
 def _slide_number(total: int) -> int:
     """The slide from the URL (`bild=3`), kept within 1..total; a bad value shows the title slide."""
-    raw = st.query_params.get("bild", "1")
+    raw = state.link().get("bild", "1")
     try:
         number = int(raw)
     except ValueError:
         number = 1
     number = min(max(number, 1), total)
-    if st.query_params.get("bild") != str(number):
-        st.query_params["bild"] = str(number)
+    state.url_write("bild", str(number))
     return number
 
 
@@ -169,5 +168,5 @@ with st.container(key="pres_nav", horizontal=True, vertical_alignment="center"):
     leave = st.button(t("pres_exit", lang), icon=":material/close:", shortcut="Esc", key="pres_exit")
 
 if leave:
-    del st.query_params["bild"]
+    state.url_write("bild", None)
     st.switch_page("app_pages/oversikt.py")

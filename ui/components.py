@@ -28,7 +28,7 @@ from pluginnan_core.db import Database
 from pluginnan_core.i18n import FRONTEND_SV, FRONTEND_SV_PREFIX, FRONTEND_SV_SUFFIX, PLOTLY_LOCALE_SV, t
 from pluginnan_core.views import Visual
 from ui import cache
-from ui.state import url_notice, url_write
+from ui.state import link, url_notice, url_write
 
 #: The tab icon as a data URL, read once: given a file path, st.set_page_config decodes the image
 #: with PIL on every rerun.
@@ -224,7 +224,7 @@ def sections(page: str, labels: dict[str, str], language: str,
     chosen = section_key(page)
     default = inferred() if inferred else codes[0]
     if st.session_state.get(chosen) not in codes:
-        raw = st.query_params.get(SECTION_PARAM)
+        raw = link().get(SECTION_PARAM)
         if raw is not None and raw not in codes:
             url_notice(SECTION_PARAM, raw, language)
         st.session_state[chosen] = raw if raw in codes else default

@@ -28,6 +28,25 @@ from ui import cache, memory
 GROUPS = urlstate.GROUPS
 _LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 _NOTICES = "_url_notices"
+_RUN = threading.local()  # this run's copy of the link's parameters (`read_link`)
+
+
+def read_link() -> dict[str, str]:
+    """Read the link's parameters once for this run; app.py calls it first thing in every run.
+
+    Why: every `in` or `.get` on st.query_params costs 5-7 µs (it locks the session's state), and
+    the shell and a page asked 15-20 times per run, ~0.1 ms of a ~5 ms rerun (docs/performance.md);
+    a dict answers at once. Writes go through `url_write`, which keeps the copy and the link equal.
+    Each run reads afresh, so a link changed by a click, a callback or st.switch_page is seen.
+    """
+    _RUN.params = st.query_params.to_dict()
+    return _RUN.params
+
+
+def link() -> dict[str, str]:
+    """The link's parameters as this run read them (`read_link`), with this run's writes."""
+    params = getattr(_RUN, "params", None)
+    return read_link() if params is None else params
 
 
 def db_path() -> Path:
@@ -129,7 +148,7 @@ def lang() -> str:
     value = st.session_state.get("f_lang")
     if value in LANGS:
         return value
-    raw = st.query_params.get("lang", DEFAULT_LANG)
+    raw = link().get("lang", DEFAULT_LANG)
     return raw if raw in LANGS else DEFAULT_LANG
 
 
@@ -139,7 +158,10 @@ def _init_from_url(database: core_db.Database) -> None:
         return
     st.session_state["_url_read"] = True
     qp = st.query_params
-    params = {key: qp.get_all(key) for key in urlstate.KEYS if key in qp}
+    params = {key: qp.get_all(key) for key in urlstate.KEYS if key in link()}
+    for key, values in params.items():
+        if len(values) > 1:  # a doubled parameter is taken out here and written back once, as used
+            url_write(key, None)
     table = cache.call(queries.kommun_table, database)
     parsed = urlstate.parse_url(params, table["kommun_kod"], table["forbund_id"].dropna(),
                                 cache.call(queries.all_years, database))
@@ -239,11 +261,7 @@ def _write_url(language: str, forbund: str, kommuner: list[str], lo: str | None,
         "kon": grupp if grupp != "alla" else None,
     }
     for key, value in wanted.items():
-        if value is None:
-            if key in st.query_params:
-                del st.query_params[key]
-        elif st.query_params.get(key) != value or len(st.query_params.get_all(key)) > 1:
-            st.query_params[key] = value
+        url_write(key, value)
 
 
 def url_notice(param: str, raw: object, language: str) -> None:
@@ -263,19 +281,23 @@ def url_choice(param: str, options: list[str], default: str, key: str, language:
         if st.session_state[key] not in options:
             st.session_state[key] = default
         return
-    raw = st.query_params.get(param)
+    raw = link().get(param)
     if raw is not None and raw not in options:
         url_notice(param, raw, language)
     st.session_state[key] = raw if raw in options else default
 
 
 def url_write(param: str, value: str | None, default: str | None = None) -> None:
-    """Mirror a page's choice into the URL; the default (or nothing) is left out, so links stay short."""
+    """Mirror a choice into the URL; the default (or nothing) is left out, so links stay short.
+    Only a change is written, to the link and to this run's copy of it (`link`)."""
+    params = link()
     if not value or value == default:
-        if param in st.query_params:
+        if param in params:
             del st.query_params[param]
-    elif st.query_params.get(param) != value:
+            del params[param]
+    elif params.get(param) != value:
         st.query_params[param] = value
+        params[param] = value
 
 
 def threshold_choice(options: list[int], language: str, widget: Callable[..., Any] = st.radio,
@@ -287,7 +309,7 @@ def threshold_choice(options: list[int], language: str, widget: Callable[..., An
     """
     default, _ = absence.pick_threshold(None, options)
     if st.session_state.get("p_grans") not in options:
-        raw = st.query_params.get("grans")
+        raw = link().get("grans")
         value, ok = absence.pick_threshold(raw, options)
         if not ok:
             url_notice("grans", raw, language)

@@ -35,6 +35,16 @@ def test_overview_tiles_and_chart_match_sql(app_test, demo) -> None:
     assert chart["layout"]["separators"].startswith(",")
 
 
+def test_a_doubled_link_parameter_is_used_once_and_written_back_once(app_test) -> None:
+    """`?kon=pojkar&kon=flickor` (an edited link): the last value is used and the link keeps one."""
+    at = app_test(kon=["pojkar", "flickor"], kommun=["1489", "1480"])
+    assert not at.exception
+    assert at.sidebar.radio[1].value == "flickor" and at.sidebar.multiselect[0].value == ["1489", "1480"]
+    assert dict(at.query_params) == {"kon": "flickor", "kommun": "1489,1480"}
+    at.sidebar.radio[1].set_value("alla").run()  # a later change is written over the single value
+    assert dict(at.query_params) == {"kommun": "1489,1480"}
+
+
 def test_url_selection_is_restored(app_test, demo) -> None:
     at = app_test(kommun="1489", kon="flickor")
     assert not at.exception
