@@ -34,9 +34,9 @@ START = "start"
 
 def _pages(language: str) -> list:
     """The menu's pages, built once per session and language (kept in the session: a rerun reuses them)."""
-    kept = st.session_state.get("_pages")
-    if kept and kept[0] == language:
-        return kept[1]
+    session = state.kept()
+    if session.pages and session.pages[0] == language:
+        return session.pages[1]
     pages = [st.Page(str(ROOT / path), title=t(key, language), icon=icon,
                      url_path=START if i == 0 else Path(path).stem, default=(i == 0))
              for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).exists() and state.page_enabled(path)]
@@ -49,15 +49,15 @@ def _pages(language: str) -> list:
     # typed /oversikt with an English "Page not found" box; this hidden page takes that address
     # and goes to "/" with the link's filters kept.
     pages.append(st.Page(to_first_page, title=first.title, url_path=Path(PAGES[0][0]).stem, visibility="hidden"))
-    st.session_state["_pages"] = (language, pages)
+    session.pages = (language, pages)
     return pages
 
 
 def main() -> None:
-    state.read_link()  # the link's parameters, read once for the whole run
+    state.begin_run()  # the link's parameters and the session's kept values, read once for the whole run
     memory.tune()  # once per server process: freed memory goes back to the system
-    language = state.lang()  # after a click on the language switch, already its new value (widget state comes first)
-    if "_pages" not in st.session_state:
+    language = state.lang()  # from the link (the language link sets `lang=`), else the session's
+    if state.kept().pages is None:
         # A session's first run sets the tab icon before the menu: Streamlit's front end otherwise
         # shows the opened page's menu icon (":material/...") as the tab icon until the page config
         # arrives, and fetches it from fonts.gstatic.com: a request to Google from every new visitor
@@ -68,12 +68,14 @@ def main() -> None:
     st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", page_icon=components.FAVICON,
                        layout="wide", initial_sidebar_state="expanded")
     database = state.db()
-    selection = state.sidebar_filters(database)
-    st.session_state["_selection"] = selection
+    state.sidebar_filters(database)  # the page reads the selection with state.selection()
     components.chrome(language)  # <html lang> for screen readers (WCAG 3.1.1); A4 landscape print styles
     components.demo_notice(database, language)
     state.url_notices(language)
-    page.run()
+    try:
+        page.run()
+    finally:  # also under a page that stops early (st.stop), as the upload page's login does
+        state.language_link(page, language)
 
 
 try:

@@ -156,18 +156,15 @@ def _as_default(page, *, default=False, url_path=None, **kw):
     return _page(page, default=is_file and page.endswith("/" + {stem!r} + ".py"), url_path=url_path, **kw)
 
 
-class _Empty:  # the page app.py navigates to, doing nothing: the shell's own cost
-    def __init__(self, page):
-        self.title = page.title
-
-    def run(self):
-        pass
+def _empty(page):  # the page app.py navigates to, doing nothing: the shell's own cost
+    page.run = lambda: None  # this shell's own session's page object (app.py keeps them per session)
+    return page
 
 
 _navigation = getattr(st, "_benchmark_navigation", st.navigation)
 st._benchmark_navigation = _navigation
 if {stem!r} == "__empty__":
-    st.navigation = lambda pages, **kw: _Empty(_navigation(pages, **kw))
+    st.navigation = lambda pages, **kw: _empty(_navigation(pages, **kw))
 st.Page = _as_default
 _code = getattr(st, "_benchmark_app_code", None)
 if _code is None:  # compiled once, as the server's script cache does

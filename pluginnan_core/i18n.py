@@ -55,7 +55,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "grupp_alla_radio": ("Alla", "All"),
     "grupp_flickor": ("Flickor", "Girls"),
     "grupp_pojkar": ("Pojkar", "Boys"),
-    "language": ("Språk", "Language"),
     "demo_notice": (
         "Demodata: alla siffror på den här sidan är påhittade och visar bara hur verktyget fungerar. "
         "Skolornas namn är fiktiva.",

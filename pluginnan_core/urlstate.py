@@ -55,10 +55,11 @@ class UrlValues:
     notices: tuple[str, ...] = field(default=())
 
     def session_state(self) -> dict[str, object]:
-        """The widget keys ui/state.py sets (f_lang, f_forbund, ...), only for values given."""
+        """The widget keys ui/state.py sets (f_forbund, ...), only for values given; the language and
+        the years are kept by ui/state itself (the language from the link on every run, the years
+        as the slider's value)."""
         out: dict[str, object] = {}
-        for name, key in (("lang", "f_lang"), ("forbund", "f_forbund"), ("fran", "f_fran"),
-                          ("till", "f_till"), ("kon", "f_kon")):
+        for name, key in (("forbund", "f_forbund"), ("kon", "f_kon")):
             value = getattr(self, name)
             if value is not None:
                 out[key] = value

@@ -154,6 +154,26 @@ def tiles(at) -> list[ShownTile]:
     return out
 
 
+def switch_language(at, code: str):
+    """Follow the sidebar's language link (ui.state.language_link) as a click does, and rerun.
+
+    Why through the link's own parameters: AppTest cannot click a page link; a click runs the same
+    page with the link's query string, so the test checks what the link carries (the language
+    and the other parameters) and then runs exactly that. The browser tests click the real one.
+    """
+    from urllib.parse import parse_qsl
+
+    (link,) = at.sidebar.get("page_link")
+    params = dict(parse_qsl(link.proto.query_string))
+    assert params["lang"] == code, f"the language link leads to {params['lang']!r}, not {code!r}"
+    assert {k: v for k, v in params.items() if k != "lang"} == \
+        {k: v for k, v in at.query_params.items() if k != "lang"}, "the language link drops the link's filters"
+    at.query_params.clear()
+    at.query_params.update(params)
+    at.run()
+    return at
+
+
 def open_section(at, page: str, code: str):
     """Open a page's section (ui.components.sections; `page` is its name there: dp, jf, fr) and rerun.
 

@@ -107,6 +107,6 @@ def test_a_swapped_file_is_read_on_the_next_run_and_a_vanished_one_is_explained(
     assert not at.exception
     assert tiles(at)[0].value.startswith("12,3")
     path.unlink()  # then someone deletes it
-    at.sidebar.radio[1].set_value("flickor").run()
+    at.radio(key="f_kon").set_value("flickor").run()
     assert not at.exception
     assert at.error and "finns inte" in at.error[-1].value

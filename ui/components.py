@@ -456,6 +456,7 @@ A11Y_CSS = """<style>
 #: A page's section tabs (`sections`) stand in for its section headings, so their labels are larger.
 LAYOUT_CSS = """<style>
 [class*="st-key-tabs_"] [role="tab"] p { font-size: 1.2rem; font-weight: 600; }
+[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]:not(:hover) { background-color: transparent; }
 .pi-tiles { display: grid; grid-template-columns: repeat(var(--pi-per-row), minmax(0, 1fr)); gap: 1rem;
   margin-bottom: 0.5rem; }
 .pi-tile { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); }
@@ -533,7 +534,9 @@ def _frontend_texts_script(language: str) -> str:
     as tooltips. The script (one watcher per tab, kept across reruns) rewrites exact known texts
     in attributes, and in text only inside tooltips, links and buttons, shortly after the page
     changes; after a switch to English it writes the English back. Our own texts never match,
-    since the keys are Streamlit's strings.
+    since the keys are Streamlit's strings. It also marks the sidebar's language link (the only
+    page link there) as being in the other language (`lang`, `hreflang`), so a screen reader
+    reads "English" in English on a Swedish page (WCAG 3.1.2).
     """
     table = {"exact": FRONTEND_SV, "prefix": FRONTEND_SV_PREFIX, "suffix": FRONTEND_SV_SUFFIX}
     return ("<script>(function(){var w=window;w.__pluginnanTexts={lang:'" + ("en" if language == "en" else "sv")
@@ -549,7 +552,9 @@ def _frontend_texts_script(language: str) -> str:
             "['aria-label','title','placeholder','data-title'].forEach(function(n){var v=el.getAttribute(n);"
             "if(v){var r=tr(v,sv);if(r!==v)el.setAttribute(n,r);}});});"
             "document.querySelectorAll('a,button,[role=\"tooltip\"],[data-baseweb=\"tooltip\"] div').forEach(function(el){"
-            "if(el.children.length)return;var v=el.textContent;if(!v)return;var r=tr(v,sv);if(r!==v)el.textContent=r;});};"
+            "if(el.children.length)return;var v=el.textContent;if(!v)return;var r=tr(v,sv);if(r!==v)el.textContent=r;});"
+            "var o=sv?'en':'sv';document.querySelectorAll('[data-testid=\"stSidebar\"] [data-testid=\"stPageLink-NavLink\"]')"
+            ".forEach(function(a){if(a.lang!==o){a.lang=o;a.hreflang=o;}});};"
             "w.__pluginnanTextsFix=fix;"
             "new MutationObserver(function(){if(!due){due=true;setTimeout(fix,60);}}).observe(document.body,"
             "{childList:true,subtree:true,attributes:true,attributeFilter:['aria-label','title','placeholder','data-title']});}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,26 +27,57 @@ from ui import cache, memory
 
 GROUPS = urlstate.GROUPS
 _LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
-_NOTICES = "_url_notices"
-_RUN = threading.local()  # this run's copy of the link's parameters (`read_link`)
+_KEPT = "_pi"  # the session's own values outside widgets, one Session State entry (`Kept`)
+_RUN = threading.local()  # this run's link, session values, language, database and selection (`begin_run`)
 
 
-def read_link() -> dict[str, str]:
-    """Read the link's parameters once for this run; app.py calls it first thing in every run.
+@dataclass
+class Kept:
+    """What the app keeps for a session outside its widgets, in one Session State entry.
 
-    Why: every `in` or `.get` on st.query_params costs 5-7 µs (it locks the session's state), and
-    the shell and a page asked 15-20 times per run, ~0.1 ms of a ~5 ms rerun (docs/performance.md);
-    a dict answers at once. Writes go through `url_write`, which keeps the copy and the link equal.
+    Why one entry: each select box and radio button copies the whole Session State on every rerun
+    (Streamlit 1.67, `filtered_state`), so each entry costs every widget of every run; and each
+    read through st.session_state costs a few µs where an attribute costs nothing.
+    """
+
+    url_read: bool = False  # the link's filters have been read into the widgets (`_init_from_url`)
+    notices: list[str] = field(default_factory=list)  # the link's values replaced by defaults, not yet shown
+    language: str = DEFAULT_LANG  # set by a link's valid `lang=` (`lang`)
+    years: tuple[str | None, str | None] = (None, None)  # the year range, from the link, then the slider
+    pages: tuple[str, list] | None = None  # (language, the menu's pages) (app.py)
+
+
+def begin_run() -> dict[str, str]:
+    """Read the link's parameters and the session's kept values once for this run; app.py calls
+    it first thing in every run and returns the link's parameters.
+
+    Why: every `in` or `.get` on st.query_params or st.session_state costs 5-7 µs (each locks the
+    session's state), and the shell and a page asked 30-40 times per run; a dict or an attribute
+    answers at once. Link writes go through `url_write`, which keeps the copy and the link equal.
     Each run reads afresh, so a link changed by a click, a callback or st.switch_page is seen.
     """
     _RUN.params = st.query_params.to_dict()
+    kept = st.session_state.get(_KEPT)
+    if not isinstance(kept, Kept):
+        kept = st.session_state[_KEPT] = Kept()
+    _RUN.kept = kept
+    _RUN.lang = _RUN.database = _RUN.selection = None
     return _RUN.params
 
 
 def link() -> dict[str, str]:
-    """The link's parameters as this run read them (`read_link`), with this run's writes."""
+    """The link's parameters as this run read them (`begin_run`), with this run's writes."""
     params = getattr(_RUN, "params", None)
-    return read_link() if params is None else params
+    return begin_run() if params is None else params
+
+
+def kept() -> Kept:
+    """The session's kept values (`Kept`), as this run found them."""
+    value = getattr(_RUN, "kept", None)
+    if value is None:
+        begin_run()
+        value = _RUN.kept
+    return value
 
 
 def db_path() -> Path:
@@ -109,12 +140,17 @@ def _through_app() -> None:
 
 
 def db() -> core_db.Database:
-    """This rerun's snapshot; a swapped-in file is picked up here, on the next page load."""
+    """This run's snapshot, the same for the sidebar and the page; a swapped-in file is picked up
+    here, on the next run."""
     _through_app()
+    database = getattr(_RUN, "database", None)
+    if database is not None:
+        return database
     path = db_path()
     try:
         _ensure_demo(path)
-        return _holder(str(path)).current()
+        database = _RUN.database = _holder(str(path)).current()
+        return database
     except core_db.DatabaseError as exc:
         _database_problem(exc)
         st.stop()
@@ -144,19 +180,69 @@ def _database_problem(exc: core_db.DatabaseError) -> None:
 
 
 def lang() -> str:
-    _through_app()
-    value = st.session_state.get("f_lang")
-    if value in LANGS:
+    """The page's language: a link's valid `lang=` sets it for the session, else the session's.
+
+    Why from the link and not a widget: the switch is a link to the same page in the other
+    language (`language_link`), one element instead of a radio button, whose widget state,
+    callbacks and registration cost every rerun of every page (docs/performance.md). The
+    language is kept in the session because Streamlit's page menu drops the link's parameters.
+    Worked out once per run (app.py asks first, the page again).
+    """
+    value = getattr(_RUN, "lang", None)
+    if value is not None:
         return value
-    raw = link().get("lang", DEFAULT_LANG)
-    return raw if raw in LANGS else DEFAULT_LANG
+    _through_app()
+    session = kept()
+    raw = link().get("lang")
+    if raw in LANGS and raw != session.language:
+        session.language = raw
+        # A page link's parameters reach the script but not the browser's address bar (Streamlit
+        # 1.67): written again, the address says the language (the default is then left out).
+        st.query_params["lang"] = raw
+        if session.url_read:  # not the session's first run: the browser holds values in the old language
+            _relabel()
+    value = _RUN.lang = session.language if session.language in LANGS else DEFAULT_LANG
+    return value
+
+
+#: Widgets whose options are shown in words of the page's language. Streamlit (1.67) keeps a radio
+#: button's, select box's or pills' value in the browser as the label shown, so after a language
+#: switch the browser's "Flickor" matched no English option: the gender filter showed nothing
+#: chosen in English and fell back to "Alla" on the way back (and so did the measure pickers). On
+#: the switch, each is handed its value again, which sends it to the browser with the new labels.
+#: Widgets whose value is handed to them on every run anyway (the view switch, the section tabs,
+#: the förbund, Jämför's measure, Delprojekt's type and status filters) need no entry.
+#: tests/pages/test_app_shell.py and test_ladda_upp.py check every page for a missing one.
+RELABELLED = ("f_kon", "be_matt", "dp_matt", "dp_typmatt", "p_matt", "upload_kind")
+
+
+def _relabel() -> None:
+    """Hand every `RELABELLED` widget of the session its value again (read with the old labels)."""
+    values = st.session_state
+    for key in RELABELLED:
+        if key in values:
+            values[key] = values[key]
+
+
+def language_link(page: Any, language: str) -> None:
+    """The sidebar's link to this page in the other language, with the link's other parameters.
+
+    Labelled in the language it leads to ("English", "Svenska"), as public sites do; `lang=` is
+    always given, so a switch back to Swedish, the default, is not read as "no choice". app.py
+    draws it last in the run, under the filters, once the page has written its own parameters to
+    the link (its section, measure, slide), so the link carries them all.
+    """
+    other = "en" if language == "sv" else "sv"
+    st.sidebar.page_link(page, label=_LANGUAGE_NAMES[other], icon=":material/translate:",
+                         query_params={**link(), "lang": other})
 
 
 def _init_from_url(database: core_db.Database) -> None:
     """Read the URL once per session into widget state; pluginnan_core.urlstate validates every value."""
-    if st.session_state.get("_url_read"):
+    session = kept()
+    if session.url_read:
         return
-    st.session_state["_url_read"] = True
+    session.url_read = True
     qp = st.query_params
     params = {key: qp.get_all(key) for key in urlstate.KEYS if key in link()}
     for key, values in params.items():
@@ -166,7 +252,8 @@ def _init_from_url(database: core_db.Database) -> None:
     parsed = urlstate.parse_url(params, table["kommun_kod"], table["forbund_id"].dropna(),
                                 cache.call(queries.all_years, database))
     st.session_state.update(parsed.session_state())
-    st.session_state[_NOTICES] = list(parsed.notices)
+    session.years = (parsed.fran, parsed.till)
+    session.notices = list(parsed.notices)
 
 
 @dataclass(frozen=True)
@@ -202,8 +289,8 @@ def _lists(database: core_db.Database) -> _Lists:
 def sidebar_filters(database: core_db.Database) -> queries.Selection:
     """Draw the sidebar filters, keep them in the URL, and return the selection."""
     _init_from_url(database)
-    language = st.sidebar.radio(t("language", lang()), LANGS, key="f_lang", horizontal=True,
-                                format_func=_LANGUAGE_NAMES.get)
+    session = kept()
+    language = lang()
     # the link hint as the heading's tooltip, not a caption of its own (every element costs each rerun)
     st.sidebar.header(t("filters", language), help=t("copy_link", language))
     lists = cache.call(_lists, database)  # reference lists: cached per database file
@@ -224,8 +311,7 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
                                       placeholder=t("kommun_placeholder", language), select_all=False)
     years = lists.years
     if years:
-        first = st.session_state.get("f_fran", years[0])
-        last = st.session_state.get("f_till", years[-1])
+        first, last = session.years
         first = first if first in years else years[0]
         last = last if last in years else years[-1]
         first, last = (first, last) if first <= last else (last, first)
@@ -242,11 +328,11 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
     grupp = st.sidebar.radio(t("gender", language), GROUPS, key="f_kon",
                              format_func=lambda g: t("grupp_alla_radio" if g == "alla" else f"grupp_{g}", language),
                              horizontal=True)
-    st.session_state["f_fran"], st.session_state["f_till"] = lo, hi
+    session.years = (lo, hi)
     _write_url(language, forbund, kommuner, lo, hi, grupp, years)
-    return queries.Selection(forbund=(forbund,) if forbund else (), kommuner=tuple(kommuner),
-                             lasar_from=lo, lasar_to=hi, grupp=grupp,
-                             notices=tuple(st.session_state.get(_NOTICES, [])))
+    _RUN.selection = queries.Selection(forbund=(forbund,) if forbund else (), kommuner=tuple(kommuner),
+                                       lasar_from=lo, lasar_to=hi, grupp=grupp, notices=tuple(session.notices))
+    return _RUN.selection
 
 
 def _write_url(language: str, forbund: str, kommuner: list[str], lo: str | None, hi: str | None,
@@ -323,17 +409,18 @@ def threshold_choice(options: list[int], language: str, widget: Callable[..., An
 
 
 def selection() -> queries.Selection:
-    """The selection the sidebar produced in this rerun (set by app.py before the page runs)."""
-    return st.session_state.get("_selection", queries.Selection())
+    """The selection the sidebar produced in this run (`sidebar_filters`, before the page runs)."""
+    value = getattr(_RUN, "selection", None)
+    return queries.Selection() if value is None else value
 
 
 def url_notices(language: str) -> None:
     """Show, once, which values from a tampered or outdated link were replaced by defaults."""
-    items = st.session_state.get(_NOTICES)
-    if items:
-        shown = ", ".join(urlstate.escape_markdown(item) for item in items)
+    session = kept()
+    if session.notices:
+        shown = ", ".join(urlstate.escape_markdown(item) for item in session.notices)
         st.warning(t("url_fallback", language, items=shown), icon=":material/warning:")
-        st.session_state[_NOTICES] = []
+        session.notices = []
 
 
 def page_enabled(path: str) -> bool:

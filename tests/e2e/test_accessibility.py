@@ -106,7 +106,7 @@ def test_page_language_follows_the_switch(page: Page, a11y_url: str) -> None:
     _load(page, a11y_url + "/?lang=en")
     assert page.evaluate("document.documentElement.lang") == "en"
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
-    page.locator("[data-testid='stSidebar']").get_by_text("Svenska", exact=True).click()
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name="Svenska").click()
     a11y.settle(page)
     expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
     page.wait_for_function("document.documentElement.lang === 'sv'", timeout=TIMEOUT_MS)

@@ -63,6 +63,42 @@ def test_link_restores_selection_and_survives_bad_values(page: Page, app_url: st
     assert "kommun=1489" in page.url and "9999" not in page.url
 
 
+def _chosen_gender(page: Page) -> str:
+    """The sidebar's checked gender choice as shown ("" when none is)."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid=stSidebar] input[type=radio]')]
+        .filter(i => i.checked).map(i => i.closest('label').innerText).join('')""")
+
+
+@pytest.mark.e2e
+def test_the_language_link_keeps_the_page_and_every_choice_both_ways(page: Page, app_url: str) -> None:
+    """The sidebar's "English" link opens the same page in English with the same selection, and
+    "Svenska" brings it back. Streamlit keeps a choice's value in the browser as its label: before
+    the fix, English showed no gender chosen and the way back fell to "Alla" (ui.state.RELABELLED)."""
+    open_page(page, app_url + "/behorighet?kommun=1489&matt=behorig_nt")
+    wait_drawn(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Flickor", exact=True).click()
+    page.wait_for_function("() => location.search.includes('kon=flickor')", timeout=TIMEOUT_MS)
+    wait_drawn(page)
+    expect(sidebar.get_by_role("link", name="English")).to_have_attribute("lang", "en")  # read in English
+    sidebar.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", name="Eligibility", exact=False).first).to_be_visible(timeout=TIMEOUT_MS)
+    wait_drawn(page)
+    page.wait_for_function("() => location.search.includes('lang=en')", timeout=TIMEOUT_MS)
+    assert _chosen_gender(page) == "Girls"
+    expect(page.get_by_text("Share eligible for natural science and technology programmes").first).to_be_visible()
+    for key in ("kommun=1489", "kon=flickor", "matt=behorig_nt"):
+        assert key in page.url, page.url
+    sidebar.get_by_role("link", name="Svenska").click()
+    expect(page.get_by_role("heading", name="Behörighet", exact=False).first).to_be_visible(timeout=TIMEOUT_MS)
+    wait_drawn(page)
+    page.wait_for_function("() => !location.search.includes('lang=')", timeout=TIMEOUT_MS)
+    assert _chosen_gender(page) == "Flickor"
+    for key in ("kommun=1489", "kon=flickor", "matt=behorig_nt"):
+        assert key in page.url, page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 @pytest.mark.e2e
 def test_typed_address_of_the_first_page_opens_it_with_the_link_kept(page: Page, app_url: str) -> None:
     """/oversikt (as /franvaro opens Frånvaro) opens Översikt at "/", not Streamlit's English
@@ -111,7 +147,7 @@ def test_a_filter_that_matches_nothing_says_so_in_the_pages_language(page: Page,
     assert page.evaluate(_EMPTY_LIST_JS) == ["hidden", '"Inga träffar"']
     box.fill("")
     page.keyboard.press("Escape")
-    sidebar.get_by_text("English", exact=True).click()
+    sidebar.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=TIMEOUT_MS)
     box = sidebar.locator("[data-testid='stMultiSelect'] input").first
@@ -166,7 +202,7 @@ def test_streamlits_and_plotlys_own_control_names_are_swedish_on_a_swedish_page(
     for name in swedish:
         assert name in names, (name, names)
     assert any(v.startswith("Hjälp om ") for v in names), names
-    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name="Absence", exact=False).first).to_be_visible(timeout=TIMEOUT_MS)
     wait_drawn(page)
     english = ("Collapse sidebar", "Skip to main content", "Download plot as a PNG", "School years — start")

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pluginnan_core.i18n import fmt_value
-from tests.conftest import ROOT, tiles
+from tests.conftest import ROOT, switch_language, tiles
 
 
 def test_overview_tiles_and_chart_match_sql(app_test, demo) -> None:
@@ -39,9 +39,9 @@ def test_a_doubled_link_parameter_is_used_once_and_written_back_once(app_test) -
     """`?kon=pojkar&kon=flickor` (an edited link): the last value is used and the link keeps one."""
     at = app_test(kon=["pojkar", "flickor"], kommun=["1489", "1480"])
     assert not at.exception
-    assert at.sidebar.radio[1].value == "flickor" and at.sidebar.multiselect[0].value == ["1489", "1480"]
+    assert at.radio(key="f_kon").value == "flickor" and at.sidebar.multiselect[0].value == ["1489", "1480"]
     assert dict(at.query_params) == {"kon": "flickor", "kommun": "1489,1480"}
-    at.sidebar.radio[1].set_value("alla").run()  # a later change is written over the single value
+    at.radio(key="f_kon").set_value("alla").run()  # a later change is written over the single value
     assert dict(at.query_params) == {"kommun": "1489,1480"}
 
 
@@ -49,9 +49,9 @@ def test_url_selection_is_restored(app_test, demo) -> None:
     at = app_test(kommun="1489", kon="flickor")
     assert not at.exception
     assert at.sidebar.multiselect[0].value == ["1489"]
-    assert at.sidebar.radio[1].value == "flickor"
+    assert at.radio(key="f_kon").value == "flickor"
     # short enough to stay on one line in the sidebar ("Alla elever" pushed "Pojkar" to a second one)
-    assert at.sidebar.radio[1].options == ["Alla", "Flickor", "Pojkar"]
+    assert at.radio(key="f_kon").options == ["Alla", "Flickor", "Pojkar"]
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     alingsas = next(t for t in chart["data"] if t["name"] == "Alingsås")
     sql = demo.query("""SELECT lasar, behorig_yrk FROM eligibility_kommun WHERE kommun_kod = '1489'
@@ -76,10 +76,63 @@ def test_english_switch(app_test) -> None:
     at = app_test(lang="en")
     assert not at.exception
     assert at.title[0].value == "Overview"
-    assert at.sidebar.radio[1].options == ["All", "Girls", "Boys"]
+    assert at.radio(key="f_kon").options == ["All", "Girls", "Boys"]
     assert any("Demo data" in i.value for i in at.info)
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert chart["layout"]["separators"] == ".,"
+
+
+def test_language_link_switches_both_ways_and_the_language_stays_for_the_session(app_test) -> None:
+    """The sidebar's link names the other language in that language and keeps the link's filters;
+    the language stays when a later link has no `lang=` (Streamlit's page menu drops the parameters)."""
+    at = app_test(kon="flickor", kommun="1489")
+    (link,) = at.sidebar.get("page_link")
+    assert link.proto.label == "English"
+    switch_language(at, "en")
+    assert at.title[0].value == "Overview" and at.radio(key="f_kon").value == "flickor"
+    assert dict(at.query_params) == {"kon": "flickor", "kommun": "1489", "lang": "en"}
+    assert at.sidebar.get("page_link")[0].proto.label == "Svenska"
+    at.query_params.clear()
+    at.switch_page("app_pages/franvaro.py").run()  # through the menu: no parameters in the link
+    assert not at.exception and at.title[0].value == "Absence" and at.query_params["lang"] == "en"
+    switch_language(at, "sv")
+    assert at.title[0].value == "Frånvaro" and "lang" not in at.query_params  # the default is left out
+
+
+def _worded_widgets(at) -> dict[str, tuple[object, list[str], object]]:
+    """Every keyed choice widget on the page: key -> (value, the labels shown, its proto)."""
+    found = [*at.radio, *at.selectbox, *at.multiselect, *at.button_group]
+    return {w.key: (w.value, list(w.options), w.proto) for w in found if w.key}
+
+
+@pytest.mark.parametrize(("page", "query"), [
+    ("app_pages/oversikt.py", {}),
+    ("app_pages/behorighet.py", {"kommun": "1489"}),
+    ("app_pages/franvaro.py", {}),
+    ("app_pages/franvaro.py", {"avsnitt": "skolor", "kommun": "1489,1480"}),
+    ("app_pages/karta.py", {"matt": "franvaro_pct"}),
+    ("app_pages/jamfor.py", {"jamfor": "1489,1480", "jmatt": "franvaro_pct"}),
+    ("app_pages/jamfor.py", {"avsnitt": "liknande", "jmatt": "franvaro_pct"}),
+    ("app_pages/delprojekt.py", {"insats": "mentorskap", "status": "avslutat"}),
+    ("app_pages/delprojekt.py", {"projekt": "PI-003", "utfall": "ogiltig_pct"}),
+    ("app_pages/delprojekt.py", {"typmatt": "behorig_yrk"}),  # opens the section per type
+    ("app_pages/presentation.py", {}),
+])
+def test_every_choice_keeps_its_value_through_a_language_switch(app_test, page, query) -> None:
+    """Streamlit keeps a choice's value in the browser as its label; a widget whose labels change with
+    the language must be handed its value again on the switch (ui.state.RELABELLED), or the browser's
+    old label matches no option: the gender filter showed nothing chosen and fell back to "Alla"."""
+    at = app_test(page=page, kon="flickor", **query)
+    before = _worded_widgets(at)
+    assert "f_kon" in before and all(at.query_params.get(k) == v for k, v in query.items())  # the link was used
+    switch_language(at, "en")
+    assert not at.exception
+    after = _worded_widgets(at)
+    assert after.keys() == before.keys()
+    for key, (value, labels, proto) in after.items():
+        assert value == before[key][0], f"{key} changed its value on the language switch"
+        if labels != before[key][1]:
+            assert proto.set_value, f"{key}: its labels changed but the browser keeps the old one"
 
 
 def test_data_page_lists_imports_and_rule(app_test) -> None:

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from pluginnan_core import evaluate
 from pluginnan_core.db import Database
 from pluginnan_core.i18n import fmt_number, t
-from tests.conftest import ROOT, open_section, tables, tiles
+from tests.conftest import ROOT, open_section, switch_language, tables, tiles
 
 PAGE = "app_pages/delprojekt.py"
 MINUS = "\u2212"
@@ -109,7 +109,7 @@ def test_sections_keep_the_lists_filters_and_follow_links(app_test, demo) -> Non
     english = app_test(page=PAGE, avsnitt="insatser", lang="en")
     assert [tab.label for tab in english.tabs][2] == "Outcomes by intervention type"
     assert english.selectbox(key="dp_typmatt").value == "franvaro_pct"
-    english.radio(key="f_lang").set_value("sv").run()  # the open section survives the language switch
+    switch_language(english, "sv")  # the open section survives the language switch
     assert not english.exception and english.selectbox(key="dp_typmatt").value == "franvaro_pct"
     assert english.tabs[2].label == "Resultat per insatstyp"
 

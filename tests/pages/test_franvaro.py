@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import open_section, show_as
+from tests.conftest import open_section, show_as, switch_language
 
 PAGE = "app_pages/franvaro.py"
 
@@ -90,7 +90,7 @@ def test_schools_section_from_link_and_language_switch(app_test) -> None:
     assert not at.exception
     assert "p_heat_kommun" not in [s.key for s in at.selectbox]  # one kommun in the selection: nothing to pick
     assert "Frånvaro per skola och månad, Alingsås 2024/25" in charts(at)
-    at.radio(key="f_lang").set_value("en").run()
+    switch_language(at, "en")
     assert not at.exception
     assert [tab.label for tab in at.tabs] == ["The selection over time", "The schools"]
     assert "Schools where absence rose most" in " ".join(charts(at))

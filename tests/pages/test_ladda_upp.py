@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from pluginnan_core import admin
 from pluginnan_core.db import Database
-from tests.conftest import ROOT, sha256
+from tests.conftest import ROOT, sha256, switch_language
 
 PASSWORD = "rätt-lösenord"
 PAGE = "app_pages/ladda_upp.py"
@@ -137,3 +137,16 @@ def test_english_labels(upload_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     at.run()
     assert at.title[0].value == "Upload data"
     assert at.text_input(key="upload_password").label == "Upload password"
+
+
+def test_the_chosen_kind_survives_a_language_switch(upload_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kind picker's labels are worded in the page's language: on a switch it keeps its value and
+    the browser gets the new label (ui.state.RELABELLED), and the login stays (Session State)."""
+    at = start(monkeypatch, PASSWORD)
+    login(at)
+    at.selectbox(key="upload_kind").set_value("kolada").run()
+    swedish = at.selectbox(key="upload_kind").options
+    switch_language(at, "en")
+    assert not at.exception and at.title[0].value == "Upload data"
+    kind = at.selectbox(key="upload_kind")
+    assert kind.value == "kolada" and kind.options != swedish and kind.proto.set_value
