@@ -440,7 +440,7 @@ PRINT_JS = """
 #: the primary colour: full opacity makes it 7:1 (WCAG 1.4.3).
 A11Y_CSS = """<style>
 [data-testid="stTopNavLink"]:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible,
-[data-testid="stTopNavSection"]:focus-visible {
+[data-testid="stTopNavSection"]:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible {
   outline: 2px solid #005A9C !important; outline-offset: 2px;
 }
 [data-testid="stSelectbox"] div:has(> input:focus-visible),
