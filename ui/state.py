@@ -1,5 +1,6 @@
-# Streamlit-side state: the database snapshot for this rerun, the URL-bound sidebar filters and
-# the language. Pages call `db()`, `selection()` and `lang()` and nothing else from here.
+# Streamlit-side state: the database snapshot for this rerun, the URL-bound sidebar filters, the
+# language and its link, and the session's own values (`Kept`). Pages call `db()`, `selection()`,
+# `lang()` and the link helpers (`link`, `url_choice`, `url_write`, `threshold_choice`) from here.
 """Per-rerun state shared by every page.
 
 Why URL-bound filters: a coordinator copies the address to share exactly the view they see.
