@@ -202,8 +202,8 @@ def lang() -> str:
         st.query_params["lang"] = raw
         if session.url_read:  # not the session's first run: the browser holds values in the old language
             _relabel()
-    value = _RUN.lang = session.language if session.language in LANGS else DEFAULT_LANG
-    return value
+    _RUN.lang = session.language  # only ever set from LANGS
+    return session.language
 
 
 #: Widgets whose options are shown in words of the page's language. Streamlit (1.67) keeps a radio
