@@ -127,7 +127,7 @@ def one_project() -> None:
                            format_func=lambda p: options.get(p, p))
         state.url_write("projekt", pid)
         info, _ = _built("info", lambda: register[register["projekt_id"] == pid].iloc[0], pid)
-        st.markdown(_built("facts", lambda: sp.project_facts(info, kinds, lang), pid)[0])
+        cache.replay((FILE, lang, "facts", pid), lambda: st.markdown(sp.project_facts(info, kinds, lang)))
         rows, _ = _built("rows", lambda: sp.project_rows(results, pid), pid)
         with_estimate, _ = _built("with_estimate", lambda: [r for _, r in rows.iterrows() if sp.has_estimate(r)], pid)
         if not with_estimate:
@@ -138,7 +138,7 @@ def one_project() -> None:
         else:
             name = f"{pid} {info['namn']}"
             _show(_built("effects", lambda: sp.effects_visual(rows, lang, name), pid), eval_source, f"{pid}-effekter")
-            measures = list(rows["matt"])
+            measures, _ = _built("measures", lambda: list(rows["matt"]), pid)
             state.url_choice("utfall", measures, sp.DEFAULT_MEASURE if sp.DEFAULT_MEASURE in measures else measures[0],
                              "dp_matt", lang)
             labels, _ = _built("measure_labels", lambda: {r["matt"]: sp.measure_name(r, lang) for _, r in rows.iterrows()},
@@ -176,8 +176,13 @@ def one_project() -> None:
                                     f"**{t('dp_schools_comparison', lang)}:** {', '.join(comparison_schools)}")
 
                 cache.replay((FILE, lang, "details", pid, measure), details)
-        with st.expander(t("dp_rules", lang)):
-            st.markdown(evaluate.rules_text(lang))
+        cache.replay(("dp_rules", lang), rules)  # fixed text: drawn once per language
+
+
+def rules() -> None:
+    """How an effect is estimated and its evidence judged: the same text for every project."""
+    with st.expander(t("dp_rules", lang)):
+        st.markdown(evaluate.rules_text(lang))
 
 
 def per_type() -> None:

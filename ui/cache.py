@@ -15,6 +15,8 @@ Plotly dict made it validate the whole figure again on every rerun.
 - `replay(key, draw)` runs `draw()` once per key while Streamlit records its elements; later
   calls replay the recorded elements (Streamlit's cached element replay) without running it.
   `draw` must not create widgets, and `key` must name everything that decides what `draw` shows.
+  A replayed element's message hash is worked out once per recording, not on every rerun
+  (`_populate_hash`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from streamlit.runtime.caching.cached_message_replay import (
     ElementMsgData,
     replay_cached_messages,
 )
+from streamlit.runtime.scriptrunner_utils import script_run_context
 
 from pluginnan_core import queries
 from pluginnan_core.db import Database
@@ -122,10 +125,71 @@ def clear() -> None:
 
 def _message_bytes(result: CachedResult) -> int:
     """Bytes a recorded drawing holds (its element protobufs), for the replay budget."""
-    return 1 + sum(m.message.ByteSize() for m in result.messages if isinstance(m, ElementMsgData))
+    return 1 + sum(m.message.ByteSize() for m in list.__iter__(result.messages) if isinstance(m, ElementMsgData))
 
 
 _replays: cachetools.LRUCache = cachetools.LRUCache(maxsize=REPLAY_MB << 20, getsizeof=_message_bytes)
+
+
+class _Recording(list):
+    """A drawing's recorded messages, which remember each replayed element's message hash.
+
+    Why: Streamlit gives every message it sends a hash of its serialised bytes (the browser keeps
+    large messages by hash and is then sent a reference). A replayed chart is the same message on
+    every rerun, yet was serialised and hashed again each time: ~0.5 ms of a Delprojekt rerun's
+    ~5.5 ms for its two charts (48 and 19 kB), measured with AppTest (docs/performance.md, change 52).
+    While Streamlit's replay walks the list, each step names the element about to be sent
+    (`_HINT`), and `_populate_hash` answers that one message from `hashes`.
+    """
+
+    def __init__(self, messages: list) -> None:
+        super().__init__(messages)
+        #: (index in the recording, fragment id) -> (hash, cacheable), as Streamlit computed them
+        self.hashes: dict[tuple[int, str], tuple[str, bool]] = {}
+
+    def __iter__(self):  # noqa: ANN204 - a generator over the recorded messages
+        try:
+            for i, message in enumerate(list.__iter__(self)):
+                _HINT.at = (self, i) if isinstance(message, ElementMsgData) else None
+                yield message
+        finally:
+            _HINT.at = None
+
+
+_HINT = threading.local()  # (recording, index) of the element the replay in this thread sends next
+_streamlit_populate_hash = script_run_context.populate_hash_if_needed
+
+
+def _populate_hash(msg: Any) -> None:
+    """Streamlit's `populate_hash_if_needed`, answered from the recording for a replayed element.
+
+    The message an element's replay sends is fixed by the recorded element and the fragment it is
+    drawn in (Streamlit's `DeltaGenerator._enqueue` copies the recorded proto and its layout, and
+    `enqueue_message` adds the fragment id), so its hash is too. The hint is used for the first
+    new element after it is set, and only if that element is of the recorded kind; everything
+    else is hashed by Streamlit as before.
+    """
+    at = getattr(_HINT, "at", None)
+    if at is None or msg.hash or msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        _streamlit_populate_hash(msg)
+        return
+    _HINT.at = None
+    recording, index = at
+    if msg.delta.new_element.WhichOneof("type") != list.__getitem__(recording, index).delta_type:
+        _streamlit_populate_hash(msg)
+        return
+    slot = (index, msg.delta.fragment_id)
+    known = recording.hashes.get(slot)
+    if known is None:
+        _streamlit_populate_hash(msg)
+        recording.hashes[slot] = (msg.hash, msg.metadata.cacheable)
+    else:
+        msg.hash, msg.metadata.cacheable = known
+
+
+# The one place Streamlit (1.67, pinned) hashes a message on its way out; ScriptRunContext.enqueue
+# looks the name up in its module on each call.
+script_run_context.populate_hash_if_needed = _populate_hash
 
 
 def replay(replay_key: Hashable, draw: Callable[[], None]) -> None:
@@ -147,7 +211,7 @@ def replay(replay_key: Hashable, draw: Callable[[], None]) -> None:
         return
     with _RECORDER.calling_cached_function(draw):
         draw()
-    result = CachedResult(None, _RECORDER._most_recent_messages, st._main._id, st.sidebar._id)
+    result = CachedResult(None, _Recording(_RECORDER._most_recent_messages), st._main._id, st.sidebar._id)
     with _lock:
         try:
             _replays[replay_key] = result

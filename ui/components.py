@@ -602,4 +602,6 @@ def chrome(language: str) -> None:
     buttons on it; with them it gives readable A4 landscape pages. Style tags apply to the whole
     page wherever they sit; the element sits in the sidebar, which is never printed.
     """
-    st.sidebar.html(_CHROME["en" if language == "en" else "sv"], unsafe_allow_javascript=True)
+    code = "en" if language == "en" else "sv"
+    # replayed: the same 8.7 kB message every run, built and hashed once per language (ui.cache)
+    cache.replay(("chrome", code), lambda: st.sidebar.html(_CHROME[code], unsafe_allow_javascript=True))

@@ -1,5 +1,6 @@
 # Tests of ui/cache.py: results computed once per database file and arguments, the byte budget,
-# and replayed elements that look the same as drawn ones without running the drawing again.
+# replayed elements that look the same as drawn ones without running the drawing again, and
+# replayed messages that carry the hash Streamlit itself would give them.
 """ui.cache: what a rerun reuses, and that it never reuses something stale."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pytest
+from streamlit.runtime.scriptrunner_utils import script_run_context
 from streamlit.testing.v1 import AppTest
 
 from pluginnan_core import queries
@@ -95,3 +98,86 @@ def test_replayed_elements_are_shown_in_place_without_drawing_again(tmp_path: Pa
     assert at.session_state["draws"] == 2 and at.subheader[0].value == "Rubrik b"
     at.radio(key="what").set_value("a").run()
     assert at.session_state["draws"] == 2 and at.subheader[0].value == "Rubrik a"
+
+
+CHARTS = """
+import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+from ui import cache
+
+def draw(label):
+    st.markdown(f"**{{label}}**")
+    st.plotly_chart({{"data": [{{"type": "bar", "x": list(range(3000)), "y": list(range(3000))}}],
+                     "layout": {{"title": {{"text": label}}}}}}, key="chart_" + label)
+
+st.radio("Vad", ["a", "b"], key="what")
+cache.replay(("test-hash", "ute"), lambda: draw("ute"))
+
+@st.fragment
+def part():
+    cache.replay(("test-hash", "inne"), lambda: draw("inne"))
+
+part()
+"""
+
+
+def test_a_replayed_message_carries_the_hash_streamlit_gives_it(tmp_path: Path, monkeypatch) -> None:
+    """The hash decides what the browser takes from its own cache: a wrong one would show another
+    chart. Replayed messages (a large chart, its text; in the main area and in a fragment) must get
+    exactly Streamlit's hash, and Streamlit's hashing must not run for them again."""
+    sent: list = []
+    enqueue = script_run_context.ScriptRunContext.enqueue
+
+    def record(self, msg) -> None:
+        enqueue(self, msg)
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            sent.append(type(msg).FromString(msg.SerializeToString()))
+
+    hashed: list[str] = []
+    streamlit_hash = cache._streamlit_populate_hash
+
+    def counted_hash(msg) -> None:
+        hashed.append(msg.delta.new_element.WhichOneof("type") if msg.WhichOneof("type") == "delta" else "")
+        streamlit_hash(msg)
+
+    monkeypatch.setattr(script_run_context.ScriptRunContext, "enqueue", record)
+    monkeypatch.setattr(cache, "_streamlit_populate_hash", counted_hash)
+    cache.clear()
+    script = tmp_path / "charts.py"
+    script.write_text(CHARTS.format(root=str(Path(__file__).resolve().parents[2])), encoding="utf-8")
+    at = AppTest.from_file(str(script)).run()
+    assert not at.exception and len(at.get("plotly_chart")) == 2
+    assert hashed.count("plotly_chart") == 2  # drawn: Streamlit hashes them
+    for value in ("b", "a", "b"):
+        at.radio(key="what").set_value(value).run()
+    assert len(at.get("plotly_chart")) == 2 and at.markdown[1].value == "**inne**"
+    assert hashed.count("plotly_chart") == 4  # replayed: hashed once more per recording, then remembered
+    charts = [m for m in sent if m.delta.new_element.WhichOneof("type") == "plotly_chart"]
+    assert len(charts) == 8 and len({m.hash for m in charts}) == 2
+    assert len({m.delta.fragment_id for m in charts}) == 2  # one in a fragment, one not
+    for msg in sent:
+        own = type(msg).FromString(msg.SerializeToString())
+        own.hash = ""
+        own.metadata.cacheable = False
+        streamlit_hash(own)
+        assert (msg.hash, msg.metadata.cacheable) == (own.hash, own.metadata.cacheable)
+    assert any(m.metadata.cacheable for m in charts)  # large enough to be kept by the browser
+
+
+@pytest.mark.parametrize("kind", ["markdown", "plotly_chart"])
+def test_a_hint_is_used_only_for_the_element_it_names(kind: str) -> None:
+    """A message that is not the recorded element (another kind, or one sent after it) is hashed
+    by Streamlit, so a stray hint can never give a message another message's hash."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    recording = cache._Recording([cache.ElementMsgData("markdown", None, "a", "b")])
+    recording.hashes[(0, "")] = ("not-this-one", True)
+    for _ in recording:
+        msg = ForwardMsg()
+        getattr(msg.delta.new_element, kind).SetInParent()
+        cache._populate_hash(msg)
+        assert (msg.hash == "not-this-one") is (kind == "markdown")
+        second = ForwardMsg()
+        second.delta.new_element.markdown.body = "x"
+        cache._populate_hash(second)
+        assert second.hash not in ("", "not-this-one")
