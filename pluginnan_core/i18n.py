@@ -164,9 +164,9 @@ def fmt_change(value: Any, unit: str, lang: str = DEFAULT_LANG) -> str:
 
 TEXTS.update({
     # --- shared page texts ---
-    "view_label": ("Visa som", "Show as"),
-    "view_diagram": ("Diagram", "Charts"),
-    "view_tabell": ("Tabell och nedladdning", "Tables and downloads"),
+    # the page's link to its other view (ui.components.view_switch), named after where it leads
+    "view_to_diagram": ("Visa som diagram", "Show as charts"),
+    "view_to_tabell": ("Visa som tabell och ladda ner", "Show as tables with downloads"),
     "download_csv": ("Ladda ner CSV", "Download CSV"),
     "download_xlsx": ("Ladda ner Excel (XLSX)", "Download Excel (XLSX)"),
     "no_data": ("Det finns inga uppgifter för det här urvalet.", "There are no figures for this selection."),
@@ -1068,12 +1068,12 @@ TEXTS.update({
     "a11y_alt_h": ("Vad kan du göra om du inte kan använda delar av verktyget?",
                    "What can you do if you cannot use parts of the tool?"),
     "a11y_alt": (
-        "Överst på varje sida med diagram kan du välja **Tabell och nedladdning**: då visas varje diagram som en "
+        "Överst på varje sida med diagram finns länken **Visa som tabell och ladda ner**: då visas varje diagram som en "
         "tabell med samma siffror, med knappar för att ladda ner dem som CSV- och Excelfil. Under varje diagram "
         "och tabell står en mening som sammanfattar det. Valet gäller tills du ändrar det, och följer med i "
         "länken. Behöver du uppgifterna i ett "
         "annat format kan du kontakta oss (se nedan).",
-        "At the top of every page with charts you can choose **Tables and downloads**: every chart is then shown "
+        "At the top of every page with charts there is the link **Show as tables with downloads**: every chart is then shown "
         "as a table with the same figures, with buttons to download them as a CSV and an Excel file. A sentence "
         "below every chart and table sums it up. The choice stays until you change it, and is kept in the link. "
         "If you need the figures in another format, "
@@ -1112,7 +1112,7 @@ TEXTS.update({
     "a11y_problems": (
         "- **Diagrammens interaktion kräver mus (WCAG 2.1.1).** Att zooma och hålla muspekaren över en punkt för "
         "att se dess värde går inte med tangentbordet. Orsak: diagrammen ritas av Plotly. Samma siffror finns i "
-        "visningen Tabell och nedladdning.\n"
+        "tabellvisningen (Visa som tabell och ladda ner).\n"
         "- **Kartan väljs med mus (WCAG 2.1.1).** Att klicka på en kommun i kartan går inte med tangentbordet. "
         "Samma val görs med listan Kommuner i menyn.\n"
         "- **Vissa texter från ramverket är på engelska (WCAG 3.1.2).** Bland annat knapparna i diagrammens "
@@ -1130,8 +1130,8 @@ TEXTS.update({
         "(en färgblindsanpassad palett); förbund och region har streckade och prickade linjer, och namnen står i "
         "förklaringen och i tabellen.",
         "- **Chart interaction needs a mouse (WCAG 2.1.1).** Zooming and hovering over a point to see its value "
-        "cannot be done with the keyboard. Reason: the charts are drawn by Plotly. The same figures are shown under "
-        "Tables and downloads.\n"
+        "cannot be done with the keyboard. Reason: the charts are drawn by Plotly. The same figures are shown in the "
+        "table view (Show as tables with downloads).\n"
         "- **The map is used with a mouse (WCAG 2.1.1).** Clicking a municipality on the map cannot be done with "
         "the keyboard. The same choice is made with the Municipalities list in the menu.\n"
         "- **Some framework texts are in English (WCAG 3.1.2).** Among them the buttons of the chart toolbar, "
@@ -1152,13 +1152,13 @@ TEXTS.update({
         "Vi har granskat verktyget själva. Den senaste bedömningen gjordes den **{date}** med en automatisk "
         "granskning med axe-core (WCAG 2.1 A och AA) av varje sida i webbläsaren Chromium, en kontroll av "
         "kontrasten i de färger som faktiskt visas, och en manuell kontroll av att menyns urval, diagrammens "
-        "val mellan Diagram och Tabell och nedladdning och sidornas avsnittsflikar (Frånvaro, Delprojekt, Jämför kommuner) går "
+        "länk mellan diagram och tabeller och sidornas avsnittsflikar (Frånvaro, Delprojekt, Jämför kommuner) går "
         "att nå och använda med enbart tangentbord (Tab, Skift+Tab, Enter och piltangenter) med synligt fokus. Granskningen upprepas automatiskt i verktygets testsvit "
         "(`tests/e2e/test_accessibility.py`).",
         "We assessed the tool ourselves. The latest assessment was made on **{date}**: an automated audit with "
         "axe-core (WCAG 2.1 A and AA) of every page in the Chromium browser, a check of the contrast of the colours "
-        "actually shown, and a manual check that the menu's selection, the choice between Charts and Tables and "
-        "downloads and the pages' section tabs (Absence, Sub-projects, Compare municipalities) can be reached and used with "
+        "actually shown, and a manual check that the menu's selection, the link between charts and tables "
+        "with downloads and the pages' section tabs (Absence, Sub-projects, Compare municipalities) can be reached and used with "
         "the keyboard alone (Tab, Shift+Tab, Enter and arrow keys) with visible focus. The audit is repeated automatically in the tool's test suite (`tests/e2e/test_accessibility.py`)."),
     "a11y_updated": ("Redogörelsen uppdaterades senast den {date}.", "This statement was last updated on {date}."),
 })

@@ -79,16 +79,34 @@ def app_test(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 
+def view_link(at) -> dict[str, str]:
+    """The page's view link (ui.components.view_switch): its label and the parameters it carries."""
+    from urllib.parse import parse_qsl
+
+    links = at.main.get("page_link")
+    assert len(links) == 1, "no view link (Diagram / Tabell) on this page"
+    return {"label": links[0].proto.label, **dict(parse_qsl(links[0].proto.query_string))}
+
+
 def show_as(at, view: str):
-    """Switch the page's Diagram / Tabell och nedladdning control (`diagram` or `tabell`) and rerun.
+    """Follow the page's view link to `view` (`diagram` or `tabell`), as a click does, and rerun.
 
     Why: a visual draws its table and download buttons only when the page shows tables
-    (ui.components.view_switch), so a test that reads them switches, as a user would.
+    (ui.components.view_switch), so a test that reads them switches, as a user would. AppTest
+    cannot click a page link; a click runs the same page with the link's query string, so the
+    test checks that the link carries the page's other parameters and then runs exactly that.
     """
     from ui.components import VIEW_KEY
 
-    assert any(b.key == VIEW_KEY for b in at.button_group), "no Diagram / Tabell switch on this page"
-    at.button_group(key=VIEW_KEY).set_value(view)
+    params = view_link(at)
+    label = params.pop("label")
+    if params[VIEW_KEY] != view:  # the page shows `view` already: its link leads to the other one
+        assert at.query_params.get(VIEW_KEY, "diagram") == view, label
+        return at
+    assert {k: v for k, v in params.items() if k != VIEW_KEY} == \
+        {k: v for k, v in at.query_params.items() if k != VIEW_KEY}, "the view link drops the link's parameters"
+    at.query_params.clear()
+    at.query_params.update(params)
     at.run()
     return at
 

@@ -1,4 +1,4 @@
-# Shared page components: the demo notice, KPI tiles, and the Diagram / Tabell / Ladda ner
+# Shared page components: the demo notice, KPI tiles, the link between charts and tables, and the
 # visual that every chart on every page uses (with summary sentence, source and marker legend).
 """Building blocks for pages.
 
@@ -27,7 +27,7 @@ from pluginnan_core import exports, urlstate, views
 from pluginnan_core.db import Database
 from pluginnan_core.i18n import FRONTEND_SV, FRONTEND_SV_PREFIX, FRONTEND_SV_SUFFIX, PLOTLY_LOCALE_SV, t
 from pluginnan_core.views import Visual
-from ui import cache
+from ui import cache, state
 from ui.state import link, url_notice, url_write
 
 #: The tab icon as a data URL, read once: given a file path, st.set_page_config decodes the image
@@ -163,36 +163,44 @@ def readable(figure: dict) -> dict:
     return out
 
 
-#: Widget key and URL parameter (`visa=tabell`) of the page's Diagram / Tabell och nedladdning switch.
-VIEW_KEY = "visa"
-_CHOSEN = "_visa"  # the choice itself, kept for the session (a widget's own state ends with its page)
+#: URL parameter (`visa=tabell`) of the page's Diagram / Tabell och nedladdning view (ui.state.view).
+VIEW_KEY = state.VIEW_PARAM
 VIEWS = list(urlstate.VIEWS)
 _VIEW_ICONS = {"diagram": ":material/bar_chart:", "tabell": ":material/table:"}
 
 
 def view_switch(language: str) -> None:
-    """The page's switch between charts and tables with downloads, kept across pages and in the link.
+    """The place of the page's link to its other view: its tables with downloads, or back to its
+    charts. The link itself is drawn there at the end of the run (`view_link`).
 
     Why one switch per page, not tabs on every chart: every Streamlit element costs the same on
     each rerun whatever it holds, and three tabs per chart were four blocks, five times on a page
     (benchmarks/run.py, "fem visualer"). One switch also lets a screen-reader user, or someone
-    copying figures into a report, see every table of the page at once. The link's `visa=` is read
-    with the other filters (pluginnan_core.urlstate) and written back here, default left out.
+    copying figures into a report, see every table of the page at once.
+
+    Why a link to the same page with `visa=` and not a two-choice control: the view is part of the
+    address anyway (a shared link opens the same view), and a link is one element where a control
+    is a widget, whose state and registration cost every rerun of every page (~0.07x the bare page,
+    docs/performance.md, change 53). It is named after where it leads ("Visa som tabell och ladda
+    ner"), as the language link is. Why drawn at the end: a link carries the page's parameters as
+    they are when it is drawn, and the page writes its own (section, measure, school) further down.
     """
-    st.session_state[VIEW_KEY] = st.session_state.get(_CHOSEN, VIEWS[0])
-    value = st.segmented_control(t("view_label", language), VIEWS, key=VIEW_KEY, required=True,
-                                 format_func=lambda v: f"{_VIEW_ICONS[v]} {t(f'view_{v}', language)}",
-                                 label_visibility="collapsed", on_change=_remember)
-    url_write(VIEW_KEY, value, VIEWS[0])
+    state.set_view_slot(st.empty())
 
 
-def _remember() -> None:
-    st.session_state[_CHOSEN] = st.session_state[VIEW_KEY]
+def view_link(language: str) -> None:
+    """Draw the page's view link in the place `view_switch` kept, if the page has one (app.py,
+    after the page has run)."""
+    slot = state.view_slot()
+    if slot is not None:
+        other = VIEWS[0] if state.view() == VIEWS[1] else VIEWS[1]
+        slot.page_link(state.page(), label=t(f"view_to_{other}", language), icon=_VIEW_ICONS[other],
+                       query_params={**link(), VIEW_KEY: other})
 
 
 def tables_shown() -> bool:
-    """Whether the page's switch (`view_switch`) asks for tables and downloads instead of charts."""
-    return st.session_state.get(_CHOSEN) == "tabell"
+    """Whether the page shows tables and downloads instead of charts (`view_switch`)."""
+    return state.view() == "tabell"
 
 
 #: The link parameter naming a page's open section (`sections`), the same on every page.
@@ -390,7 +398,7 @@ PRINT_CSS = """
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stSkipToContent"], [data-testid="stTopNav"], [data-testid="stBottom"],
-  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stHeaderActionElements"], .st-key-visa,
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stHeaderActionElements"], [data-testid="stPageLink"],
   [data-testid="stSidebarResizeHandle"], .modebar-container, .st-key-pres_nav,
   [class*="st-key-tabs_"] [role="tab"][aria-selected="false"] {
     display: none !important;
@@ -456,7 +464,7 @@ A11Y_CSS = """<style>
 #: A page's section tabs (`sections`) stand in for its section headings, so their labels are larger.
 LAYOUT_CSS = """<style>
 [class*="st-key-tabs_"] [role="tab"] p { font-size: 1.2rem; font-weight: 600; }
-[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]:not(:hover) { background-color: transparent; }
+[data-testid="stPageLink-NavLink"]:not(:hover) { background-color: transparent; }
 .pi-tiles { display: grid; grid-template-columns: repeat(var(--pi-per-row), minmax(0, 1fr)); gap: 1rem;
   margin-bottom: 0.5rem; }
 .pi-tile { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); }

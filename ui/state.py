@@ -62,7 +62,7 @@ def begin_run() -> dict[str, str]:
     if not isinstance(kept, Kept):
         kept = st.session_state[_KEPT] = Kept()
     _RUN.kept = kept
-    _RUN.lang = _RUN.database = _RUN.selection = None
+    _RUN.lang = _RUN.database = _RUN.selection = _RUN.view = _RUN.page = _RUN.view_slot = None
     return _RUN.params
 
 
@@ -206,12 +206,59 @@ def lang() -> str:
     return session.language
 
 
+#: The link parameter of the page's view (`visa=diagram|tabell`) and where the session keeps it
+#: (pluginnan_core.urlstate reads a shared link's value into `_visa`).
+VIEW_PARAM = "visa"
+_VIEW = "_visa"
+
+
+def view() -> str:
+    """The page's view, "diagram" or "tabell": a link's valid `visa=` sets it for the session.
+
+    Why kept in the session: the view link (ui.components.view_switch) leads to the same page with
+    `visa=`, but Streamlit's page menu drops the link's parameters, and the view should stay as
+    chosen on the next page. Worked out once per run.
+    """
+    value = getattr(_RUN, "view", None)
+    if value is not None:
+        return value
+    views = urlstate.VIEWS
+    raw = link().get(VIEW_PARAM)
+    if raw in views and raw != st.session_state.get(_VIEW, views[0]):
+        st.session_state[_VIEW] = raw
+        if raw != views[0]:  # as for `lang=`: a page link's parameters do not reach the address bar
+            st.query_params[VIEW_PARAM] = raw
+    value = _RUN.view = st.session_state.get(_VIEW, views[0])
+    url_write(VIEW_PARAM, value, views[0])
+    return value
+
+
+def set_view_slot(slot: Any) -> None:
+    """Keep the place where the page's view link goes (ui.components.view_switch)."""
+    _RUN.view_slot = slot
+
+
+def view_slot() -> Any:
+    """The place `set_view_slot` kept in this run, or None on a page without a view link."""
+    return _RUN.view_slot
+
+
+def set_page(page: Any) -> None:
+    """Remember the page st.navigation chose for this run (app.py), for links to it (`page`)."""
+    _RUN.page = page
+
+
+def page() -> Any:
+    """This run's page (`set_page`), which the view link and the language link lead to."""
+    return _RUN.page
+
+
 #: Widgets whose options are shown in words of the page's language. Streamlit (1.67) keeps a radio
 #: button's, select box's or pills' value in the browser as the label shown, so after a language
 #: switch the browser's "Flickor" matched no English option: the gender filter showed nothing
 #: chosen in English and fell back to "Alla" on the way back (and so did the measure pickers). On
 #: the switch, each is handed its value again, which sends it to the browser with the new labels.
-#: Widgets whose value is handed to them on every run anyway (the view switch, the section tabs,
+#: Widgets whose value is handed to them on every run anyway (the section tabs,
 #: the förbund, Jämför's measure, Delprojekt's type and status filters) need no entry.
 #: tests/pages/test_app_shell.py and test_ladda_upp.py check every page for a missing one.
 RELABELLED = ("f_kon", "be_matt", "dp_matt", "dp_typmatt", "p_matt", "upload_kind")

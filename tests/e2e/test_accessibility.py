@@ -1,6 +1,6 @@
 # Accessibility in the system Chromium: axe-core (WCAG 2.1 A/AA) on every page that exists, in its
 # Diagram and Tabell och nedladdning views; contrast of the colours actually drawn; the page language;
-# a text alternative and a table for every chart; and a keyboard-only walk through the filters and the view switch.
+# a text alternative and a table for every chart; and a keyboard-only walk through the filters and the view link.
 """WCAG 2.1 AA checks (tests/trust/a11y.py holds the browser-side probes)."""
 
 from __future__ import annotations
@@ -55,11 +55,13 @@ def _load(page: Page, url: str) -> None:
 
 def _show_tables(page: Page) -> bool:
     """Switch the page to Tabell och nedladdning (ui.components.view_switch); False on pages without it."""
-    switch = page.locator(".st-key-visa")
+    switch = page.locator("[data-testid='stMain']").get_by_role("link", name="Visa som tabell och ladda ner")
     if not switch.count():
         return False
-    switch.get_by_role("radio", name="Tabell och nedladdning").click()
+    switch.click()
     a11y.settle(page)
+    expect(page.locator("[data-testid='stMain']").get_by_role("link", name="Visa som diagram")).to_be_visible(
+        timeout=TIMEOUT_MS)
     return True
 
 
@@ -124,13 +126,14 @@ def _tab_to(page: Page, wanted, key: str = "Tab", limit: int = 90) -> dict:
 
 
 @pytest.mark.e2e
-def test_keyboard_alone_reaches_and_operates_filters_and_the_view_switch(page: Page, a11y_url: str) -> None:
+def test_keyboard_alone_reaches_and_operates_filters_and_the_view_link(page: Page, a11y_url: str) -> None:
     _load(page, a11y_url + "/")
     walk = a11y.tab_walk(page, 70)
     reached = {(w["testid"], w["role"]) for w in walk}
     for needed in [("stRadioOption", "radio"), ("stSelectbox", "combobox"), ("stMultiSelectTagsContainer", "combobox"),
-                   ("stSlider", "range"), ("stButtonGroup", "radio")]:
+                   ("stSlider", "range")]:
         assert needed in reached, (needed, reached)
+    assert any(w["testid"] == "stPageLink-NavLink" and not w["inSidebar"] for w in walk), walk  # the view link
     unseen = [w for w in walk if not w["ring"] and w["tag"] != "main"]
     assert not unseen, unseen  # focus is visible on everything Tab reaches (WCAG 2.4.7)
     back = a11y.tab_walk(page, 1, key="Shift+Tab")
@@ -166,18 +169,15 @@ def test_keyboard_alone_reaches_and_operates_filters_and_the_view_switch(page: P
     a11y.settle(page)
     assert "kon=flickor" in page.url, page.url
 
-    switch = _tab_to(page, lambda f: f["testid"] == "stButtonGroup")
-    assert switch["role"] == "radio" and switch["label"].endswith("Diagram")
-    checked = "() => document.activeElement.getAttribute('aria-checked')"
-    assert page.evaluate(checked) == "true"
-    # the arrow key moves to Tabell och nedladdning and Enter picks it; the page reruns with the tables
-    page.keyboard.press("ArrowRight")
-    assert a11y.focused(page)["label"].endswith("Tabell och nedladdning")
+    # the view link: Enter on it reruns the page with the tables, in the link and on screen
+    switch = _tab_to(page, lambda f: f["testid"] == "stPageLink-NavLink" and "tabell" in f["label"])
+    assert switch["label"].endswith("Visa som tabell och ladda ner") and switch["ring"], switch
     page.keyboard.press("Enter")
     a11y.settle(page)
-    assert page.locator(".st-key-visa").get_by_role("radio", name="Tabell och nedladdning").get_attribute(
-        "aria-checked") == "true"
-    assert "visa=tabell" in page.url, page.url
+    expect(page.locator("[data-testid='stMain']").get_by_role("link", name="Visa som diagram")).to_be_visible(
+        timeout=TIMEOUT_MS)
+    page.wait_for_function("() => location.search.includes('visa=tabell')", timeout=TIMEOUT_MS)
+    assert "kon=flickor" in page.url and "kommun=14" in page.url, page.url  # the view link kept the filters
     _tab_to(page, lambda f: f["label"].endswith("Ladda ner CSV"))
     with page.expect_download() as download:
         page.keyboard.press("Enter")

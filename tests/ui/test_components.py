@@ -1,4 +1,4 @@
-# The page-level Diagram / Tabell och nedladdning switch (ui.components.view_switch) and what a
+# The page-level link between charts and tables (ui.components.view_switch) and what a
 # visual draws in each view: charts, or tables with both downloads, with the summary and source;
 # the text of an empty filter list.
 """Tests for ui/components.py, through the pages as a user sees them (AppTest)."""
@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 from pluginnan_core.views.overview import Tile
-from tests.conftest import ShownTile, tiles
-from ui.components import VIEW_KEY, boxes, tiles_markup
+from tests.conftest import ShownTile, show_as, tiles, view_link
+from ui.components import boxes, tiles_markup
 
 FRANVARO = "app_pages/franvaro.py"
 
@@ -27,20 +27,24 @@ def test_a_link_with_visa_tabell_shows_every_table_with_its_downloads(app_test) 
     summaries = [m.value for m in at.markdown if m.value.startswith("**")]
     assert len(summaries) == 3 and all("Källa:" in s for s in summaries)  # the text stays with the table
 
-    at.button_group(key=VIEW_KEY).set_value("diagram").run()
+    assert view_link(at)["label"] == "Visa som diagram"
+    show_as(at, "diagram")
     assert len(at.get("plotly_chart")) == 3 and not at.dataframe and not at.get("download_button")
     assert _param(at, "visa") is None  # the default is left out of the link
+    assert view_link(at)["label"] == "Visa som tabell och ladda ner"
 
 
 def test_the_choice_is_kept_on_the_next_page_and_in_the_link(app_test) -> None:
     at = app_test(FRANVARO)
     assert len(at.get("plotly_chart")) == 3 and not at.dataframe
-    at.button_group(key=VIEW_KEY).set_value("tabell").run()
+    show_as(at, "tabell")
     assert _param(at, "visa") == "tabell"
+    at.query_params.clear()  # the page menu's link carries no parameters
     at.switch_page("app_pages/behorighet.py").run()
     assert not at.exception
     assert at.dataframe and not at.get("plotly_chart")
-    assert at.button_group(key=VIEW_KEY).value == "tabell"
+    assert _param(at, "visa") == "tabell"  # the kept view is written to the new page's link
+    assert view_link(at)["visa"] == "diagram"
 
 
 def test_an_unknown_value_in_the_link_shows_charts_and_says_so(app_test) -> None:
@@ -48,15 +52,16 @@ def test_an_unknown_value_in_the_link_shows_charts_and_says_so(app_test) -> None
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1 and not at.dataframe
     assert any("visa=bilder" in w.value.replace("\\", "") for w in at.warning)  # shown escaped
-    assert at.button_group(key=VIEW_KEY).value == "diagram"
+    assert view_link(at)["visa"] == "tabell"  # charts shown: the link leads to the tables
 
 
 def test_english_labels(app_test) -> None:
     at = app_test(FRANVARO, lang="en", visa="tabell")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download CSV" in labels and "Download Excel (XLSX)" in labels
-    switch = at.button_group(key=VIEW_KEY).proto
-    assert [o.content for o in switch.options] == ["Charts", "Tables and downloads"]
+    assert view_link(at)["label"] == "Show as charts"
+    show_as(at, "diagram")
+    assert view_link(at)["label"] == "Show as tables with downloads"
 
 
 def test_a_validated_figure_is_serialised_once_and_answers_only_for_itself() -> None:
