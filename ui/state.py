@@ -1,6 +1,7 @@
 # Streamlit-side state: the database snapshot for this rerun, the URL-bound sidebar filters, the
-# language and its link, and the session's own values (`Kept`). Pages call `db()`, `selection()`,
-# `lang()` and the link helpers (`link`, `url_choice`, `url_write`, `threshold_choice`) from here.
+# language and its link, the view (charts or tables) and the session's own values (`Kept`). Pages
+# call `db()`, `selection()`, `lang()`, `view()` and the link helpers (`link`, `url_choice`,
+# `url_write`, `threshold_choice`) from here.
 """Per-rerun state shared by every page.
 
 Why URL-bound filters: a coordinator copies the address to share exactly the view they see.
@@ -249,7 +250,7 @@ def set_page(page: Any) -> None:
 
 
 def page() -> Any:
-    """This run's page (`set_page`), which the view link and the language link lead to."""
+    """This run's page (`set_page`), which the view link leads to."""
     return _RUN.page
 
 
