@@ -69,8 +69,9 @@ def main() -> None:
     st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", page_icon=components.FAVICON,
                        layout="wide", initial_sidebar_state="expanded")
     database = state.db()
+    # <html lang> for screen readers (WCAG 3.1.1), A4 landscape print styles, and the filters' heading
+    components.chrome(language)
     state.sidebar_filters(database)  # the page reads the selection with state.selection()
-    components.chrome(language)  # <html lang> for screen readers (WCAG 3.1.1); A4 landscape print styles
     components.demo_notice(database, language)
     state.url_notices(language)
     try:

@@ -465,6 +465,8 @@ A11Y_CSS = """<style>
 LAYOUT_CSS = """<style>
 [class*="st-key-tabs_"] [role="tab"] p { font-size: 1.2rem; font-weight: 600; }
 [data-testid="stPageLink-NavLink"]:not(:hover) { background-color: transparent; }
+.pi-filters-h { font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0.25rem 0 0.25rem 0; padding: 0; }
+.pi-filters-hint { font-size: 0.875rem; color: rgba(49, 51, 63, 0.75); margin: 0; }
 .pi-tiles { display: grid; grid-template-columns: repeat(var(--pi-per-row), minmax(0, 1fr)); gap: 1rem;
   margin-bottom: 0.5rem; }
 .pi-tile { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); }
@@ -595,10 +597,17 @@ _CHROME = {code: Html(A11Y_CSS + LAYOUT_CSS + picker_css(code) + PRINT_CSS + PRI
            for code in ("sv", "en")}
 
 
-def chrome(language: str) -> None:
+def _filters_heading(code: str) -> str:
+    """The sidebar's heading over the filters, with the hint that the address keeps them."""
+    return (f'<h2 class="pi-filters-h">{html.escape(t("filters", code))}</h2>'
+            f'<p class="pi-filters-hint">{html.escape(t("copy_link", code))}</p>')
+
+
+def chrome(language: str, *, filters: bool = True) -> None:
     """The page's language, the focus styles, the print styles and Swedish in place of Streamlit's
     fixed English (empty filter lists, the "Page not found" box), in one element; app.py calls it
-    once per run (every element costs each rerun), and the page for a damaged database too.
+    once per run before the filters (every element costs each rerun), and the page for a damaged
+    database too (without the filters' heading).
 
     Why a script for the language: Streamlit serves `<html lang="en">` whatever the content, so a
     screen reader would read Swedish text with English pronunciation (WCAG 2.1, 3.1.1 Language of
@@ -609,7 +618,17 @@ def chrome(language: str) -> None:
     browser's Print (Ctrl+P) gives only the visible part of the app's scroll box, with the menu and
     buttons on it; with them it gives readable A4 landscape pages. Style tags apply to the whole
     page wherever they sit; the element sits in the sidebar, which is never printed.
+
+    With `filters` it also holds the sidebar's heading over the filters ("Urval") and the hint that
+    the address keeps them, so it goes first in the sidebar. Why not st.header: a heading is an
+    element of its own, ~0.1x the bare page on every rerun of every page (docs/performance.md,
+    change 54); here it rides in an element that is there anyway. The hint is shown as a line of
+    text instead of a help tooltip.
     """
     code = "en" if language == "en" else "sv"
-    # replayed: the same 8.7 kB message every run, built and hashed once per language (ui.cache)
-    cache.replay(("chrome", code), lambda: st.sidebar.html(_CHROME[code], unsafe_allow_javascript=True))
+
+    def draw() -> None:
+        markup = Html(_CHROME[code] + _filters_heading(code)) if filters else _CHROME[code]
+        st.sidebar.html(markup, unsafe_allow_javascript=True)
+
+    cache.replay(("chrome", code, filters), draw)  # the same 9 kB every run: built and hashed once (ui.cache)

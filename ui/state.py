@@ -174,7 +174,7 @@ def _database_problem(exc: core_db.DatabaseError) -> None:
     from ui import components  # late: components is the rendering side, state only needs this here
 
     language = lang()
-    components.chrome(language)
+    components.chrome(language, filters=False)
     st.title(t("app_title", language))
     st.error(t(f"db_{exc.code}", language, path=str(exc.path)), icon=":material/error:")
     st.markdown(t("db_old_schema_what" if exc.code == "old_schema" else "db_what_to_do", language,
@@ -340,8 +340,7 @@ def sidebar_filters(database: core_db.Database) -> queries.Selection:
     _init_from_url(database)
     session = kept()
     language = lang()
-    # the link hint as the heading's tooltip, not a caption of its own (every element costs each rerun)
-    st.sidebar.header(t("filters", language), help=t("copy_link", language))
+    # the heading "Urval" and the link hint are drawn with the page's styles (ui.components.chrome)
     lists = cache.call(_lists, database)  # reference lists: cached per database file
     if st.session_state.get("f_forbund") not in lists.short:
         st.session_state["f_forbund"] = ""
