@@ -64,7 +64,7 @@ def main() -> None:
         # (and a failed one offline). Once set, the front end keeps it for the session.
         st.set_page_config(page_icon=components.FAVICON)
     page = st.navigation(_pages(language), position="sidebar")  # ten pages: "top" overflows into an English "N more"
-    state.set_page(page)  # the page's view link leads to it
+    state.set_page(page)  # the view link and the language link lead to it
     # Once per run, before anything is drawn: each page its own title (WCAG 2.4.2)
     st.set_page_config(page_title=f"{page.title} – {t('app_title', language)}", page_icon=components.FAVICON,
                        layout="wide", initial_sidebar_state="expanded")
@@ -79,7 +79,7 @@ def main() -> None:
     finally:  # also under a page that stops early (st.stop), as the upload page's login does
         # the links carry the link's parameters as the page left them (its section, measure, school)
         components.view_link(language)
-        state.language_link(page, language)
+        state.language_link(language)
 
 
 try:

@@ -250,7 +250,7 @@ def set_page(page: Any) -> None:
 
 
 def page() -> Any:
-    """This run's page (`set_page`), which the view link leads to."""
+    """This run's page (`set_page`), which the view link and the language link lead to."""
     return _RUN.page
 
 
@@ -273,7 +273,7 @@ def _relabel() -> None:
             values[key] = values[key]
 
 
-def language_link(page: Any, language: str) -> None:
+def language_link(language: str) -> None:
     """The sidebar's link to this page in the other language, with the link's other parameters.
 
     Labelled in the language it leads to ("English", "Svenska"), as public sites do; `lang=` is
@@ -282,7 +282,7 @@ def language_link(page: Any, language: str) -> None:
     the link (its section, measure, slide), so the link carries them all.
     """
     other = "en" if language == "sv" else "sv"
-    st.sidebar.page_link(page, label=_LANGUAGE_NAMES[other], icon=":material/translate:",
+    st.sidebar.page_link(page(), label=_LANGUAGE_NAMES[other], icon=":material/translate:",
                          query_params={**link(), "lang": other})
 
 
